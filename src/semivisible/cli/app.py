@@ -1,0 +1,198 @@
+"""Typer application: one function per command, thin wrappers over the Python API."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from semivisible._version import __version__
+from semivisible.cosmo.g2 import DEFAULT_REFERENCE, g2_band, g2_references
+from semivisible.errors import ParameterError
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="semivisible",
+    help="NA64 semi-visible dark photons (A' -> chi1 chi2, chi2 -> chi1 e+ e-), arXiv:2107.02021. "
+    "Units: GeV, metres, seconds.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+_err = Console(stderr=True)
+
+
+def _out() -> Console:
+    return Console(file=sys.stdout)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"semivisible {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """NA64 semi-visible dark photons from first principles."""
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn ParameterError into a one-line message and exit code 2; show warnings as one line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except ParameterError as err:
+            _err.print(f"[bold red]error:[/] {err}", highlight=False)
+            raise typer.Exit(code=2) from None
+        finally:
+            for w in caught:
+                _err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+
+
+def _emit_json(obj: dict[str, Any]) -> None:
+    typer.echo(json.dumps(obj, indent=2, allow_nan=False))
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "inf" if math.isinf(value) else f"{value:.6g}"
+    return str(value)
+
+
+def _table(title: str, rows: list[tuple[str, Any, str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for name, value, unit in rows:
+        table.add_row(name, _fmt(value), unit)
+    return table
+
+
+# --- shared options ----------------------------------------------------------------------------------
+Ma = Annotated[float, typer.Option("--ma", help="Dark-photon mass m_A' [GeV].")]
+Eps = Annotated[float, typer.Option("--eps", help="Kinetic mixing epsilon.")]
+AlphaD = Annotated[float, typer.Option("--alpha-d", help="Dark coupling alpha_D = g_D^2/(4 pi).")]
+Ratio = Annotated[
+    float | None, typer.Option("--ratio", help=f"m_A'/m_chi1 [default {BENCHMARK_RATIO:g}].", show_default=False)
+]
+Splitting = Annotated[
+    float | None,
+    typer.Option("--splitting", help=f"Delta/m_chi1 [default {BENCHMARK_SPLITTING:g}].", show_default=False),
+]
+Mchi1 = Annotated[float | None, typer.Option("--mchi1", help="m_chi1 [GeV]; with --delta, instead of the ratios.")]
+Delta = Annotated[float | None, typer.Option("--delta", help="Delta = m_chi2 - m_chi1 [GeV]; with --mchi1.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+
+
+@app.command("model")
+def model_cmd(
+    ma: Ma,
+    eps: Eps,
+    alpha_d: AlphaD = BENCHMARK_ALPHA_D,
+    ratio: Ratio = None,
+    splitting: Splitting = None,
+    mchi1: Mchi1 = None,
+    delta: Delta = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Widths, branching ratios, the chi2 lifetime and the K factor at one model point."""
+    with _user_errors():
+        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+        info = point.summary()
+    if json_out:
+        _emit_json(info)
+        return
+    rows: list[tuple[str, Any, str]] = [
+        ("m_A'", info["ma_GeV"], "GeV"),
+        ("eps", info["eps"], ""),
+        ("alpha_D", info["alpha_d"], ""),
+        ("m_chi1", info["mchi1_GeV"], "GeV"),
+        ("m_chi2", info["mchi2_GeV"], "GeV"),
+        ("Delta", info["delta_GeV"], "GeV"),
+        ("Delta/m_chi1", info["splitting"], ""),
+        ("y = eps^2 alpha_D (m_chi1/m_A')^4", info["y"], ""),
+        ("Gamma(A')", info["gamma_aprime_GeV"], "GeV"),
+    ]
+    rows += [(f"BR(A' -> {k})", v, "") for k, v in info["branching_ratios"].items()]
+    rows += [
+        ("Gamma(chi2 -> chi1 e+e-) exact", info["gamma_chi2_ee_GeV"], "GeV"),
+        ("Gamma(chi2 -> chi1 mu+mu-) exact", info["gamma_chi2_mumu_GeV"], "GeV"),
+        ("Gamma(chi2) approx, Eq. 2 with K = 1", info["gamma_chi2_approx_GeV"], "GeV"),
+        ("K = exact/approx (paper: 0.640 +- 0.004)", info["k_factor"], ""),
+        ("c tau(chi2)", math.inf if info["ctau_chi2_m"] is None else info["ctau_chi2_m"], "m"),
+        ("chi2 stable (Delta <= 2 m_e)", info["chi2_stable"], ""),
+        ("Delta a_mu", info["delta_a_mu"], ""),
+    ]
+    console = _out()
+    console.print(_table("semivisible model", rows))
+    if "note" in info:
+        console.print(f"[yellow]note:[/] {info['note']}", highlight=False)
+
+
+@app.command("g2")
+def g2_cmd(
+    ma: Ma,
+    reference: Annotated[
+        str,
+        typer.Option(
+            "--reference",
+            help="Named Delta a_mu reference: " + ", ".join(sorted(g2_references())) + ".",
+        ),
+    ] = DEFAULT_REFERENCE,
+    delta_a_mu: Annotated[
+        float | None, typer.Option("--delta-a-mu", help="Your own Delta a_mu (absolute, e.g. 2.51e-9).")
+    ] = None,
+    delta_a_mu_error: Annotated[
+        float | None, typer.Option("--delta-a-mu-error", help="Its 1-sigma error (with --delta-a-mu).")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """The eps that explains the muon g-2 anomaly at m_A', with its 1 and 2 sigma band."""
+    with _user_errors():
+        band = g2_band(ma, reference, delta_a_mu, delta_a_mu_error)
+    info = band.to_dict()
+    if json_out:
+        _emit_json(info)
+        return
+    ref = band.reference
+    rows: list[tuple[str, Any, str]] = [
+        ("m_A'", info["ma_GeV"], "GeV"),
+        ("reference", f"{ref.name} ({ref.label})", ""),
+        ("Delta a_mu", f"({ref.delta_a_mu * 1e11:.4g} +- {ref.sigma * 1e11:.4g})e-11", ""),
+        ("eps central", info["eps_central"], ""),
+        ("eps 1 sigma", f"[{_fmt(info['eps_1sigma_lo'])}, {_fmt(info['eps_1sigma_hi'])}]", ""),
+        ("eps 2 sigma", f"[{_fmt(info['eps_2sigma_lo'])}, {_fmt(info['eps_2sigma_hi'])}]", ""),
+    ]
+    console = _out()
+    console.print(_table("semivisible g2", rows))
+    if ref.source:
+        console.print(f"[dim]source: {ref.source}[/]", highlight=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``semivisible`` console script."""
+    app(args=argv, prog_name="semivisible")

@@ -1,0 +1,149 @@
+"""The command line: JSON contracts, exit codes, help."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from semivisible.cli import app
+from semivisible.model.constants import ALPHA_EM
+
+runner = CliRunner()
+
+MODEL_KEYS = {
+    "ma_GeV",
+    "eps",
+    "alpha_d",
+    "mchi1_GeV",
+    "mchi2_GeV",
+    "delta_GeV",
+    "gamma_aprime_GeV",
+    "br_aprime_chi1chi2",
+    "gamma_chi2_GeV",
+    "gamma_chi2_approx_GeV",
+    "k_factor",
+    "ctau_chi2_m",
+    "delta_a_mu",
+}
+G2_KEYS = {
+    "ma_GeV",
+    "reference",
+    "delta_a_mu",
+    "eps_central",
+    "eps_1sigma_lo",
+    "eps_1sigma_hi",
+    "eps_2sigma_lo",
+    "eps_2sigma_hi",
+}
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_model_json_acceptance() -> None:
+    code, out, _ = run("model", "--ma", "0.3", "--eps", "6.312e-3", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info.keys() >= MODEL_KEYS
+    assert info["k_factor"] == pytest.approx(0.640, abs=0.006)
+    assert info["mchi1_GeV"] == pytest.approx(0.1)
+
+
+def test_model_with_masses_and_table() -> None:
+    code, out, _ = run("model", "--ma", "0.3", "--eps", "1e-3", "--mchi1", "0.1", "--delta", "0.04")
+    assert code == 0
+    assert "K = exact/approx" in out
+
+
+def test_model_stable_chi2_json() -> None:
+    code, out, _ = run("model", "--ma", "0.3", "--eps", "1e-3", "--mchi1", "0.1", "--delta", "0.0009", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["chi2_stable"] is True
+    assert info["ctau_chi2_m"] is None
+    assert info["gamma_chi2_GeV"] == 0.0
+
+
+def test_g2_json_light_aprime() -> None:
+    # The light-A' limit eps = sqrt(2 pi Delta a / alpha) holds up to the first correction of the exact loop
+    # function, F(r) = 1 - pi sqrt(r) + O(r log r) with r = m_A'^2/m_mu^2: eps is higher by ~ (pi/2) m_A'/m_mu,
+    # 1.5% at 1 MeV (see tests/cosmo/test_g2.py) and 0.15% at 0.1 MeV.
+    limit = math.sqrt(2 * math.pi * 251e-11 / ALPHA_EM)
+    for ma, tol in [("0.0001", 0.002), ("0.001", 0.016)]:
+        code, out, _ = run("g2", "--ma", ma, "--json")
+        assert code == 0
+        info = json.loads(out)
+        assert info.keys() >= G2_KEYS
+        assert info["eps_central"] == pytest.approx(limit, rel=tol)
+        assert info["eps_central"] > limit
+
+
+def test_g2_user_value_and_named_references() -> None:
+    code, out, _ = run("g2", "--ma", "0.3", "--delta-a-mu", "2.51e-9", "--delta-a-mu-error", "5.9e-10", "--json")
+    user = json.loads(out)
+    code2, out2, _ = run("g2", "--ma", "0.3", "--json")
+    named = json.loads(out2)
+    assert code == code2 == 0
+    assert user["eps_central"] == pytest.approx(named["eps_central"], rel=1e-12)
+    code3, out3, _ = run("g2", "--ma", "0.3", "--reference", "wp2025")
+    assert code3 == 0
+    assert "wp2025" in out3
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["model", "--ma", "-0.3", "--eps", "1e-3"], "ma = -0.3"),
+        (["model", "--ma", "0.3", "--eps", "1e-3", "--splitting", "1.2"], "splitting = 1.2"),
+        (["model", "--ma", "0.3", "--eps", "1e-3", "--mchi1", "0.1"], "delta"),
+        (["g2", "--ma", "0.3", "--reference", "bogus"], "reference = 'bogus'"),
+        (["model", "--ma", "abc", "--eps", "1e-3"], "--ma"),
+    ],
+)
+def test_bad_input_exit_2_without_traceback(args: list[str], needle: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in out + err
+
+
+def test_landau_pole_warning_on_stderr() -> None:
+    code, out, err = run("model", "--ma", "0.3", "--eps", "1e-3", "--alpha-d", "0.5", "--json")
+    assert code == 0
+    assert "Landau pole" in err
+    json.loads(out)
+
+
+@pytest.mark.parametrize("command", [[], ["model"], ["g2"]])
+def test_help(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert "Usage" in out
+
+
+def test_python_dash_m_entry_point() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "semivisible", "model", "--ma", "0.3", "--eps", "6.312e-3", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["k_factor"] == pytest.approx(0.640, abs=0.006)
+    bad = subprocess.run(
+        [sys.executable, "-m", "semivisible", "model", "--ma", "0", "--eps", "1e-3"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
