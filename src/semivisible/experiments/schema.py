@@ -1,0 +1,180 @@
+"""The schema of an experiment file (TOML), validated with pydantic.
+
+An experiment is data, never code: its beam, its active target, the A' production settings, and each
+signature's selection, efficiency, background and observed count. Every number is a table with its ``value``
+and its ``source`` (and optionally an ``error``), so that a reader can check it. Unknown keys are errors, so a
+typo in a user's file is reported, not ignored.
+
+Minimal example (the shipped ``na64-2016.toml`` is the full form)::
+
+    schema_version = 1
+    name = "my-dump"
+    description = "..."
+
+    [beam]
+    energy_gev = { value = 100.0, source = "..." }
+    eot = { value = 1e12, source = "..." }
+
+    [target]
+    material = "Pb"
+    thickness_x0 = { value = 40.0, source = "..." }
+
+    [production]
+    min_aprime_energy_gev = { value = 50.0, source = "..." }
+
+    [invisible]
+    efficiency = { value = 0.6, source = "..." }
+    n_observed = { value = 0, source = "..." }
+    background = { value = 0.5, error = 0.2, source = "..." }
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Beam",
+    "Efficiency",
+    "ExperimentSpec",
+    "InvisibleSignature",
+    "Production",
+    "Quantity",
+    "Target",
+]
+
+Positive = Annotated[float, Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quantity(_Strict):
+    """A number with its source, and optionally its 1-sigma error."""
+
+    value: float
+    source: str = Field(min_length=3)
+    error: float | None = Field(default=None, ge=0)
+
+
+class Efficiency(_Strict):
+    """A signal efficiency: a constant ``value``, or a table ``value`` against ``ma_gev`` (log-linear in m_A')."""
+
+    value: float | list[float]
+    ma_gev: list[float] | None = None
+    source: str = Field(min_length=3)
+    error: float | None = Field(default=None, ge=0, description="relative 1-sigma error")
+
+    @model_validator(mode="after")
+    def _check(self) -> Efficiency:
+        values = [self.value] if isinstance(self.value, float | int) else list(self.value)
+        if any(not (0 < v <= 1) for v in values):
+            raise ValueError(f"efficiency values must be in (0, 1], got {values}")
+        if isinstance(self.value, list):
+            if self.ma_gev is None or len(self.ma_gev) != len(self.value) or len(self.value) < 2:
+                raise ValueError("a tabulated efficiency needs ma_gev of the same length (>= 2)")
+            if any(b <= a for a, b in zip(self.ma_gev, self.ma_gev[1:], strict=False)) or self.ma_gev[0] <= 0:
+                raise ValueError("ma_gev must be positive and increasing")
+        elif self.ma_gev is not None:
+            raise ValueError("ma_gev is only for a tabulated efficiency (value = [...])")
+        return self
+
+    def at(self, ma: float | np.ndarray) -> np.ndarray:
+        """The efficiency at m_A' (GeV): constant, or interpolated in log m_A' and held flat outside the table."""
+        m = np.asarray(ma, dtype=np.float64)
+        if not isinstance(self.value, list):
+            return np.full_like(m, float(self.value))
+        assert self.ma_gev is not None
+        return np.asarray(np.interp(np.log(m), np.log(self.ma_gev), self.value))
+
+
+class Beam(_Strict):
+    """The beam: particle, energy (GeV), energy spread (Gaussian sigma, GeV) and particles on target."""
+
+    particle: Literal["e-", "e+"] = "e-"
+    energy_gev: Quantity
+    energy_spread_gev: Quantity | None = None
+    eot: Quantity
+
+    @field_validator("energy_gev", "eot")
+    @classmethod
+    def _positive(cls, q: Quantity) -> Quantity:
+        if not q.value > 0:
+            raise ValueError(f"must be > 0, got {q.value}")
+        return q
+
+
+class Target(_Strict):
+    """The active target where A' are made: the radiating element and its depth in radiation lengths.
+
+    A sampling target (absorber plates and active layers) gives ``absorber_thickness_mm``,
+    ``active_thickness_mm`` and ``active_x0_mm``: the radiator then fills the fraction
+    (t_abs/X0_abs)/(t_abs/X0_abs + t_act/X0_act) of each radiation length.
+    """
+
+    material: str
+    thickness_x0: Quantity
+    absorber_thickness_mm: Quantity | None = None
+    active_thickness_mm: Quantity | None = None
+    active_x0_mm: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _sampling(self) -> Target:
+        parts = (self.absorber_thickness_mm, self.active_thickness_mm, self.active_x0_mm)
+        if any(p is not None for p in parts) and not all(p is not None for p in parts):
+            raise ValueError("give all of absorber_thickness_mm, active_thickness_mm, active_x0_mm, or none")
+        if not self.thickness_x0.value > 0:
+            raise ValueError("thickness_x0 must be > 0")
+        return self
+
+
+class Production(_Strict):
+    """A' production settings: the cross-section method and the minimal A' energy that can pass the selection."""
+
+    method: Literal["ww", "iww", "etl"] = "etl"
+    min_aprime_energy_gev: Quantity
+    y_min: float = Field(default=1e-3, gt=0, lt=0.1)
+    n_primaries: int = Field(default=20_000, ge=100)
+    seed: int = 20210705
+
+
+class InvisibleSignature(_Strict):
+    """The missing-energy (invisible) signature: efficiency, observed events, background, signal systematic."""
+
+    efficiency: Efficiency
+    n_observed: Quantity
+    background: Quantity
+    signal_systematic: Quantity | None = None
+
+    @field_validator("n_observed")
+    @classmethod
+    def _count(cls, q: Quantity) -> Quantity:
+        if q.value < 0 or not float(q.value).is_integer():
+            raise ValueError(f"n_observed must be a non-negative integer, got {q.value}")
+        return q
+
+
+class ExperimentSpec(_Strict):
+    """A whole experiment file."""
+
+    schema_version: Literal[1] = 1
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    description: str
+    references: dict[str, str] = Field(default_factory=dict)
+    beam: Beam
+    target: Target
+    production: Production
+    invisible: InvisibleSignature | None = None
+
+    @model_validator(mode="after")
+    def _cut_below_beam(self) -> ExperimentSpec:
+        cut = self.production.min_aprime_energy_gev.value
+        if not (0 < cut < self.beam.energy_gev.value):
+            raise ValueError(f"production.min_aprime_energy_gev = {cut} must be in (0, beam energy)")
+        if math.isnan(cut):
+            raise ValueError("production.min_aprime_energy_gev is NaN")
+        return self

@@ -1,0 +1,68 @@
+"""Experiment files: the shipped ones, a user's own, and validation errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from semivisible import ParameterError
+from semivisible.experiments import available_experiments, load_experiment
+
+
+def test_shipped_experiments() -> None:
+    names = available_experiments()
+    assert {"na64-2016", "na64-2016-2018"} <= set(names)
+    a, b = load_experiment("na64-2016"), load_experiment("na64-2016-2018")
+    assert a.eot == pytest.approx(4.3e10)
+    assert b.eot == pytest.approx(2.84e11)
+    assert b.spec.invisible is not None
+    assert b.spec.invisible.background.value == pytest.approx(0.53)
+
+
+def test_every_number_has_a_source() -> None:
+    for name in available_experiments():
+        spec = load_experiment(name).spec
+        for section in (spec.beam, spec.target, spec.production, spec.invisible):
+            for value in dict(section or {}).values():
+                if hasattr(value, "source"):
+                    assert len(value.source) > 10, (name, value)
+
+
+def test_sampling_target_fraction() -> None:
+    exp = load_experiment("na64-2016-2018")
+    # 1.5 mm Pb (X0 = 5.61 mm) + 1.5 mm scintillator (X0 = 413 mm): Pb is 98.7% of each X0 (physics.md V28).
+    assert exp.radiator_x0_fraction == pytest.approx(0.9866, abs=2e-4)
+    assert exp.atoms_per_x0_cm2 == pytest.approx(1.827e22, rel=2e-3)
+
+
+def test_user_file(tmp_path: Path) -> None:
+    text = Path(load_experiment("na64-2016").path).read_text()
+    mine = tmp_path / "mine.toml"
+    mine.write_text(text.replace('name = "na64-2016"', 'name = "mine"').replace("4.3e10", "1e12"))
+    exp = load_experiment(mine)
+    assert exp.name == "mine"
+    assert exp.eot == 1e12
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("value = 4.3e10", "value = -5.0", "eot"),
+        ('material = "Pb"', 'material = "Pb"\ncolour = "red"', "colour"),
+        ("value = 0.6,", "value = 1.6,", "efficiency"),
+        ("value = 50.0", "value = 150.0", "min_aprime_energy_gev"),
+    ],
+)
+def test_validation_errors_name_the_key(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    text = Path(load_experiment("na64-2016").path).read_text()
+    assert old in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(old, new, 1))
+    with pytest.raises(ParameterError, match=needle):
+        load_experiment(bad)
+
+
+def test_unknown_name() -> None:
+    with pytest.raises(ParameterError, match="shipped name"):
+        load_experiment("na65")
