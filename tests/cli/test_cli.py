@@ -147,3 +147,46 @@ def test_python_dash_m_entry_point() -> None:
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
+
+
+def test_xsec_json() -> None:
+    code, out, _ = run("xsec", "--ma", "0.0167", "--energy", "150", "--eps", "1e-4", "--method", "iww", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert {"sigma_pb", "method", "sigma_iww_dmg4_pb"} <= info.keys()
+    assert info["method"] == "iww"
+    assert 3900 < info["sigma_pb"] < 4500
+
+
+def test_production_json() -> None:
+    args = ["production", "--ma", "0.1", "--experiment", "na64-2016", "--method", "iww", "--n-primaries", "2000"]
+    code, out, _ = run(*args, "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["yield_per_eot_per_eps2"] > 0
+    assert 0 < info["yield_mc_error"] < 0.1 * info["yield_per_eot_per_eps2"]
+    assert 0.5 < info["x_spectrum"]["x_mean"] < 1.0
+
+
+def test_limit_json() -> None:
+    args = ["limit", "--mode", "invisible", "--experiment", "na64-2016", "--method", "iww", "--n-masses", "3"]
+    code, out, _ = run(*args, "--json")
+    assert code == 0
+    recs = json.loads(out)
+    assert [round(r["ma_GeV"], 6) for r in recs] == [0.001, round(0.001**0.5, 6), 1.0]
+    assert all(r["eps"] > 0 for r in recs)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["limit", "--mode", "visible"], "mode = 'visible'"),
+        (["production", "--ma", "0.1", "--experiment", "nowhere"], "experiment = 'nowhere'"),
+        (["xsec", "--ma", "0.1", "--energy", "100", "--method", "exact"], "method = 'exact'"),
+    ],
+)
+def test_production_commands_bad_input(args: list[str], needle: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in out + err

@@ -193,6 +193,151 @@ def g2_cmd(
         console.print(f"[dim]source: {ref.source}[/]", highlight=False)
 
 
+Experiment = Annotated[
+    str, typer.Option("--experiment", help="Shipped experiment name or path to your own experiment TOML.")
+]
+MethodOpt = Annotated[
+    str | None, typer.Option("--method", help="Cross section: etl (default), iww or ww.", show_default=False)
+]
+
+
+@app.command("xsec")
+def xsec_cmd(
+    ma: Ma,
+    energy: Annotated[float, typer.Option("--energy", help="Lepton energy E0 [GeV].")],
+    target: Annotated[str, typer.Option("--target", help="Target element (materials.toml).")] = "Pb",
+    method: Annotated[str, typer.Option("--method", help="etl, iww or ww.")] = "etl",
+    eps: Annotated[float, typer.Option("--eps", help="Kinetic mixing epsilon.")] = 1.0,
+    x_min: Annotated[float, typer.Option("--x-min", help="Lower cut on x = E_A'/E0.")] = 0.0,
+    json_out: JsonFlag = False,
+) -> None:
+    """Dark-bremsstrahlung cross section per atom, e- N -> e- N A'."""
+    from semivisible.production.xsec import sigma_iww_analytic, sigma_total
+
+    with _user_errors():
+        sigma = float(sigma_total(ma, energy, eps, target, method, x_min))
+        iww = float(sigma_iww_analytic(ma, energy, eps, target))
+    info = {
+        "sigma_pb": sigma,
+        "method": method,
+        "ma_GeV": ma,
+        "energy_GeV": energy,
+        "target": target,
+        "eps": eps,
+        "x_min": x_min,
+        "sigma_iww_dmg4_pb": iww,
+        "k_iww_over_method": iww / sigma if sigma > 0 else None,
+    }
+    if json_out:
+        _emit_json(info)
+        return
+    rows: list[tuple[str, Any, str]] = [
+        (f"sigma ({method})", sigma, "pb"),
+        ("sigma IWW (DMG4 analytic)", iww, "pb"),
+        ("K = IWW/method", info["k_iww_over_method"], ""),
+    ]
+    _out().print(_table(f"semivisible xsec  m_A' = {ma:g} GeV, E0 = {energy:g} GeV, {target}", rows))
+
+
+def _progress_bar(total: int, label: str) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
+        disable=not _err.is_terminal,
+    )
+    return progress
+
+
+@app.command("production")
+def production_cmd(
+    ma: Ma,
+    experiment: Experiment = "na64-2016-2018",
+    method: MethodOpt = None,
+    n_primaries: Annotated[
+        int | None, typer.Option("--n-primaries", help="Primary electrons in the shower MC.", show_default=False)
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """A' yield per electron on target and per eps^2 in the experiment's thick target (shower MC)."""
+    from semivisible.experiments import load_experiment
+    from semivisible.signal.invisible import production_table_for
+
+    with _user_errors():
+        exp = load_experiment(experiment)
+        with _progress_bar(1, "production table") as bar:
+            task = bar.add_task("build", total=1)
+            table = production_table_for(ma, exp, method=method, n_primaries=n_primaries)
+            bar.advance(task)
+    info: dict[str, Any] = {
+        "ma_GeV": ma,
+        "experiment": exp.name,
+        "method": table.meta["inputs"]["method"],
+        "min_aprime_energy_GeV": exp.min_aprime_energy_gev,
+        "yield_per_eot_per_eps2": table.yield_per_eot_per_eps2(),
+        "yield_mc_error": table.mc_error(),
+        "n_weighted_aprime": int(table.weight.size),
+        "n_primaries": table.n_primaries,
+        "x_spectrum": table.x_summary(),
+    }
+    if json_out:
+        _emit_json(info)
+        return
+    rows: list[tuple[str, Any, str]] = [
+        ("yield per EOT per eps^2", info["yield_per_eot_per_eps2"], ""),
+        ("MC error", info["yield_mc_error"], ""),
+        ("weighted A' / primaries", f"{info['n_weighted_aprime']} / {info['n_primaries']}", ""),
+    ]
+    rows += [(k, v, "") for k, v in info["x_spectrum"].items()]
+    _out().print(_table(f"semivisible production  m_A' = {ma:g} GeV, {exp.name}", rows))
+
+
+@app.command("limit")
+def limit_cmd(
+    mode: Annotated[str, typer.Option("--mode", help="Signal mode: invisible.")] = "invisible",
+    experiment: Experiment = "na64-2016-2018",
+    ma_min: Annotated[float, typer.Option("--ma-min", help="Lowest m_A' [GeV].")] = 0.001,
+    ma_max: Annotated[float, typer.Option("--ma-max", help="Highest m_A' [GeV].")] = 1.0,
+    n_masses: Annotated[int, typer.Option("--n-masses", help="Masses, log-spaced.")] = 25,
+    method: MethodOpt = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """90% CL CLs limit on eps against m_A' (the invisible mode for now)."""
+    import numpy as np
+
+    from semivisible.experiments import load_experiment
+    from semivisible.signal.invisible import invisible_limit
+
+    with _user_errors():
+        if mode != "invisible":
+            raise ParameterError("mode", mode, "invisible (the semi-visible modes come with the signal chain)")
+        if not 0 < ma_min < ma_max:
+            raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} > 0")
+        if n_masses < 2:
+            raise ParameterError("n_masses", n_masses, "n_masses >= 2")
+        exp = load_experiment(experiment)
+        masses = np.geomspace(ma_min, ma_max, n_masses)
+        with _progress_bar(n_masses, "masses") as bar:
+            task = bar.add_task("limit", total=n_masses)
+            result = invisible_limit(masses, exp, method=method, progress=lambda i, n: bar.update(task, completed=i))
+    if json_out:
+        typer.echo(json.dumps(result.to_records(), indent=2, allow_nan=False))
+        return
+    table = Table(title=f"semivisible limit --mode invisible  {exp.name} (N_up = {result.n_up:.3f})")
+    for col in ("m_A' [GeV]", "eps_90", "MC error", "yield/EOT/eps^2", "efficiency"):
+        table.add_column(col, justify="right")
+    for rec in result.to_records():
+        table.add_row(
+            *(f"{rec[k]:.4g}" for k in ("ma_GeV", "eps", "eps_mc_error", "yield_per_eot_per_eps2", "efficiency"))
+        )
+    _out().print(table)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``semivisible`` console script."""
     app(args=argv, prog_name="semivisible")
