@@ -190,3 +190,20 @@ def test_production_commands_bad_input(args: list[str], needle: str) -> None:
     assert code == 2
     assert needle in err
     assert "Traceback" not in out + err
+
+
+def test_yields_json() -> None:
+    code, out, _ = run("yields", "--ma", "0.3", "--eps", "6e-3", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert {"s1", "s2", "s1_mc_error", "s2_mc_error", "r_cut_efficiency", "decay_fractions"} <= info.keys()
+    assert info["s1"] > 0
+    assert info["s2"] > 0
+    assert sum(info["decay_fractions"].values()) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_yields_stable_chi2_exit_2() -> None:
+    code, out, err = run("yields", "--ma", "0.3", "--eps", "6e-3", "--mchi1", "0.1", "--delta", "0.0009")
+    assert code == 2
+    assert "delta" in err
+    assert "Traceback" not in out + err

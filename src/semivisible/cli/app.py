@@ -338,6 +338,59 @@ def limit_cmd(
     _out().print(table)
 
 
+@app.command("yields")
+def yields_cmd(
+    ma: Ma,
+    eps: Eps,
+    alpha_d: AlphaD = BENCHMARK_ALPHA_D,
+    ratio: Ratio = None,
+    splitting: Splitting = None,
+    mchi1: Mchi1 = None,
+    delta: Delta = None,
+    experiment: Experiment = "na64-2016-2018",
+    json_out: JsonFlag = False,
+) -> None:
+    """Expected S1 and S2 events of the semi-visible signal at one model point (reweighted MC)."""
+    from semivisible.experiments import load_experiment
+    from semivisible.signal.semivisible import build_signal_table, signal_yields
+
+    with _user_errors():
+        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+        exp = load_experiment(experiment)
+        with _progress_bar(1, "signal table") as bar:
+            task = bar.add_task("build", total=1)
+            table = build_signal_table(point, exp)
+            bar.advance(task)
+        result = signal_yields(table, point.eps, point.alpha_d, exp)
+    lam = 1.0 / float(result.ctau_chi2_m)
+    info: dict[str, Any] = {
+        "ma_GeV": point.ma,
+        "eps": point.eps,
+        "alpha_d": point.alpha_d,
+        "mchi1_GeV": point.mchi1,
+        "mchi2_GeV": point.mchi2,
+        "experiment": exp.name,
+        "s1": float(result.s1),
+        "s2": float(result.s2),
+        "s1_mc_error": float(result.s1_mc_error),
+        "s2_mc_error": float(result.s2_mc_error),
+        "r_cut_efficiency": table.r_cut_efficiency,
+        "ctau_chi2_m": float(result.ctau_chi2_m),
+        "decay_fractions": table.decay_fractions(lam),
+    }
+    if json_out:
+        _emit_json(info)
+        return
+    rows: list[tuple[str, Any, str]] = [
+        ("S1 events", info["s1"], f"+- {info['s1_mc_error']:.2g} (MC)"),
+        ("S2 events", info["s2"], f"+- {info['s2_mc_error']:.2g} (MC)"),
+        ("R-cut efficiency", info["r_cut_efficiency"], ""),
+        ("c tau(chi2)", info["ctau_chi2_m"], "m"),
+    ]
+    rows += [(f"decays: {k}", v, "") for k, v in info["decay_fractions"].items()]
+    _out().print(_table(f"semivisible yields  m_A' = {ma:g} GeV, eps = {eps:g}, {exp.name}", rows))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``semivisible`` console script."""
     app(args=argv, prog_name="semivisible")

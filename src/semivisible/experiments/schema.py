@@ -30,6 +30,7 @@ Minimal example (the shipped ``na64-2016.toml`` is the full form)::
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Annotated, Literal
 
@@ -38,11 +39,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "Beam",
+    "Detector",
     "Efficiency",
     "ExperimentSpec",
     "InvisibleSignature",
+    "Module",
     "Production",
     "Quantity",
+    "SemivisibleSignature",
+    "ShowerProfile",
     "Target",
 ]
 
@@ -158,6 +163,76 @@ class InvisibleSignature(_Strict):
         return q
 
 
+class Module(_Strict):
+    """One detector volume along the beam: its z range (m, from the ECAL front face) and transverse size.
+
+    ``role`` says what a chi2 decay inside it does: ``target`` and ``veto`` volumes reject the event (the decay
+    products are seen where no activity is allowed), ``fiducial`` volumes are where S1 decays are detected.
+    """
+
+    name: str
+    role: Literal["target", "veto", "fiducial"]
+    z_start_m: Quantity
+    length_m: Quantity
+    half_width_m: Quantity
+    cells: int = Field(default=1, ge=1, description="cells per side (3 for the 3x3 HCAL modules)")
+    material: str | None = None
+
+    @property
+    def z_end_m(self) -> float:
+        """End of the module along the beam, m."""
+        return self.z_start_m.value + self.length_m.value
+
+
+class ShowerProfile(_Strict):
+    """Transverse profile of an electromagnetic shower in the fiducial calorimeter.
+
+    Two components, F(r) = p r^2/(r^2 + R_c^2) + (1 - p) r^2/(r^2 + R_t^2) (the integrated form of
+    Grindhammer-Peters, hep-ex/0001020), with radii in units of the Moliere radius.
+    """
+
+    moliere_radius_m: Quantity
+    core_fraction: Quantity
+    core_radius_rm: Quantity
+    tail_radius_rm: Quantity
+
+
+class SemivisibleSignature(_Strict):
+    """A semi-visible signature: S1 (chi2 -> chi1 e+ e- seen in the fiducial modules) or S2 (decay beyond)."""
+
+    efficiency: Efficiency
+    n_observed: Quantity
+    background: Quantity
+    signal_systematic: Quantity | None = None
+    energy_threshold_gev: Quantity | None = None
+    r_cut: Quantity | None = None
+
+
+class Detector(_Strict):
+    """The layout along the beam and what the selection needs from it."""
+
+    modules: list[Module] = Field(min_length=1)
+    beam_spot_sigma_m: Quantity
+    shower: ShowerProfile | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Detector:
+        ends = [(m.z_start_m.value, m.z_end_m) for m in self.modules]
+        for (a0, a1), (b0, _) in itertools.pairwise(ends):
+            if not a0 < a1 <= b0:
+                raise ValueError("modules must be listed in beam order and must not overlap")
+        return self
+
+    @property
+    def end_m(self) -> float:
+        """End of the last module: chi2 decays beyond it are invisible (S2)."""
+        return self.modules[-1].z_end_m
+
+    def fiducial(self) -> list[Module]:
+        """The fiducial modules (S1)."""
+        return [m for m in self.modules if m.role == "fiducial"]
+
+
 class ExperimentSpec(_Strict):
     """A whole experiment file."""
 
@@ -169,6 +244,9 @@ class ExperimentSpec(_Strict):
     target: Target
     production: Production
     invisible: InvisibleSignature | None = None
+    detector: Detector | None = None
+    s1: SemivisibleSignature | None = None
+    s2: SemivisibleSignature | None = None
 
     @model_validator(mode="after")
     def _cut_below_beam(self) -> ExperimentSpec:

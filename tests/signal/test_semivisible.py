@@ -1,0 +1,133 @@
+"""The semi-visible engine: reweighting against a fresh simulation, limits, and the R cut."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from semivisible import DarkSector
+from semivisible.experiments import load_experiment
+from semivisible.model.constants import HBARC_GEV_M
+from semivisible.production.shower import ShowerConfig
+from semivisible.production.yields import build_production_table
+from semivisible.signal.semivisible import _laplace_sums, build_signal_table, signal_yields
+
+EXP = load_experiment("na64-2016-2018")
+POINT = DarkSector.from_benchmark(0.3, 6.312e-3)
+
+
+@pytest.fixture(scope="module")
+def small_table():  # type: ignore[no-untyped-def]
+    cfg = EXP.shower_config(n_primaries=4000, seed=5)
+    prod = build_production_table(
+        POINT.ma, shower=cfg, target=EXP.radiator, atoms_per_x0_cm2=EXP.atoms_per_x0_cm2, e_min_gev=50.0
+    )
+    return prod, build_signal_table(POINT, EXP, table=prod)
+
+
+def test_long_lifetime_limits(small_table) -> None:  # type: ignore[no-untyped-def]
+    prod, table = small_table
+    # lambda -> 0: S2 is the invisible-mode yield of the same production table (the same engine).
+    assert float(table.s2_per_eps2(1e-12)) == pytest.approx(prod.yield_per_eot_per_eps2(), rel=1e-12)
+    # and S1 ~ lambda ~ eps^2, so N_S1 ~ eps^4.
+    eps = np.array([1e-7, 2e-7, 4e-7])
+    y = signal_yields(table, eps, 0.1, EXP)
+    ratio = y.s1 / eps**4
+    np.testing.assert_allclose(ratio, ratio[0], rtol=2e-3)
+    assert np.all(y.s2 / eps**2 == pytest.approx(float(y.s2[0] / eps[0] ** 2), rel=1e-6))
+
+
+def test_short_lifetime_kills_both(small_table) -> None:  # type: ignore[no-untyped-def]
+    _, table = small_table
+    y = signal_yields(table, 1.0, 0.1, EXP)  # c tau ~ 0.4 micron
+    assert float(y.s1) == 0.0
+    assert float(y.s2) == 0.0
+
+
+def test_laplace_binning_matches_direct_sum() -> None:
+    rng = np.random.default_rng(1)
+    n, k = 5000, 6
+    x_edges = np.sort(rng.uniform(0.5, 20.0, (n, k + 1)), axis=1)
+    x_end = x_edges[:, -1] + 1.0
+    frac = rng.random((n, k))
+    w = rng.random(n)
+    lam = np.geomspace(1e-4, 30.0, 40)
+    y1, y2 = _laplace_sums(lam, x_edges, x_end, frac, w, 1000)
+    for j, lj in enumerate(lam):
+        surv = np.exp(-lj * x_edges)
+        exact1 = (w[:, None] * frac * (surv[:, :-1] - surv[:, 1:])).sum() / 1000
+        exact2 = (w * np.exp(-lj * x_end)).sum() / 1000
+        assert y1[j] == pytest.approx(exact1, rel=1e-3, abs=1e-12 * w.sum())
+        assert y2[j] == pytest.approx(exact2, rel=1e-3, abs=1e-300)
+
+
+def test_reweighting_equals_fresh_simulation(small_table) -> None:  # type: ignore[no-untyped-def]
+    """A fresh simulation samples each chi2 decay point from the exponential; the reweighted yield must agree."""
+    prod, table = small_table
+    w = table.decay_fractions_weights
+    a, weight = w["a"], w["weight"]
+    s_f1, s_f2, s_end = w["s_fid_start"], w["s_fid_end"], w["s_end"]
+    rng = np.random.default_rng(42)
+    for eps in (2e-3, 6.312e-3):
+        y = signal_yields(table, eps, 0.1, EXP)
+        lam = 1.0 / float(y.ctau_chi2_m)
+        # Decay points: s = L * Exp(1) with L = c tau p/m2 = 1/(lambda a).
+        s = rng.exponential(1.0, a.size) / (lam * a)
+        proper = s * a  # c t in the chi2 rest frame: exponential with mean c tau
+        assert stats.kstest(proper / float(y.ctau_chi2_m), "expon").pvalue > 1e-3
+        fresh_s2 = (weight * (s > s_end)).sum() / prod.n_primaries
+        in_fid = (s > s_f1) & (s < s_f2)
+        fresh_fid = (weight * in_fid).sum() / prod.n_primaries
+        exact_fid = table.decay_fractions(lam)["fiducial"] * weight.sum() / prod.n_primaries
+        rel_err = np.sqrt((weight**2 * in_fid).sum()) / max((weight * in_fid).sum(), 1e-300)
+        assert fresh_fid == pytest.approx(exact_fid, rel=5 * rel_err + 1e-3)
+        y_s2 = float(table.s2_per_eps2(lam))
+        rel2 = np.sqrt((weight**2 * (s > s_end)).sum()) / max((weight * (s > s_end)).sum(), 1e-300)
+        assert fresh_s2 == pytest.approx(y_s2, rel=5 * rel2 + 2e-3)
+
+
+def test_vectorised_yields_and_alpha_d(small_table) -> None:  # type: ignore[no-untyped-def]
+    _, table = small_table
+    eps = np.logspace(-4, -2, 200)
+    y = signal_yields(table, eps, 0.1, EXP)
+    assert y.s1.shape == (200,)
+    grid = signal_yields(table, eps[:, None], np.array([0.05, 0.1, 0.2])[None, :], EXP)
+    assert grid.s1.shape == (200, 3)
+    # c tau ~ 1/(eps^2 alpha_D) up to the A' width in the propagator.
+    # c tau ~ 1/(eps^2 alpha_D), up to the A' width in the propagator: (m Gamma_A')^2/(m^2 - Delta^2)^2 ~ 0.3%
+    # at alpha_D = 0.2 (Gamma_A'/m_A' = 0.051).
+    np.testing.assert_allclose(grid.ctau_chi2_m[:, 0] / grid.ctau_chi2_m[:, 2], 4.0, rtol=5e-3)
+
+
+def test_decay_position_exponential_in_rest_frame() -> None:
+    rng = np.random.default_rng(3)
+    ctau = 0.01
+    p, m = rng.uniform(10, 90, 20000), 0.14
+    lab = rng.exponential(ctau * p / m)
+    assert stats.kstest(lab * m / p / ctau, "expon").pvalue > 1e-3
+    assert HBARC_GEV_M > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="NA64 finds an R-cut efficiency of ~52% (min ~45%); geometric containment of the e+e- showers in the "
+    "central cell alone gives ~100%. The fluctuations that make R large are not modelled yet (docs/validation.md).",
+)
+def test_r_cut_efficiency_as_in_the_paper(small_table) -> None:  # type: ignore[no-untyped-def]
+    _, table = small_table
+    assert 0.45 <= table.r_cut_efficiency <= 0.60
+
+
+def test_stable_chi2_is_rejected() -> None:
+    from semivisible import ParameterError
+
+    point = DarkSector(ma=0.3, eps=1e-3, alpha_d=0.1, mchi1=0.1, delta=0.0009)
+    with pytest.raises(ParameterError, match="delta"):
+        build_signal_table(point, EXP, table=None)
+
+
+def test_shower_config_used(small_table) -> None:  # type: ignore[no-untyped-def]
+    prod, _ = small_table
+    assert isinstance(EXP.shower_config(), ShowerConfig)
+    assert prod.n_primaries == 4000
