@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -207,3 +208,18 @@ def test_yields_stable_chi2_exit_2() -> None:
     assert code == 2
     assert "delta" in err
     assert "Traceback" not in out + err
+
+
+def test_reproduce_small_grid(tmp_path: Any) -> None:
+    code, _, err = run("reproduce", "--out", str(tmp_path), "--n-ma", "3", "--n-eps", "8", "--workers", "1")
+    assert code == 0, err
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert 0.01 <= summary["headline_g2_excluded_up_to_GeV"] <= 1.0
+    assert (tmp_path / "fig4.png").exists()
+    assert (tmp_path / "fig4.pdf").exists()
+
+
+def test_scan_bad_plane(tmp_path: Any) -> None:
+    code, _, err = run("scan", "--out", str(tmp_path), "--plane", "mchi1-splitting")
+    assert code == 2
+    assert "plane" in err

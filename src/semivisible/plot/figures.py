@@ -1,0 +1,108 @@
+"""Figures like the paper's (arXiv:2107.02021 Figs. 4, 5): the NA64 exclusion, the g-2 bands, the relic line.
+
+matplotlib with mplhep styling, the Agg backend (no screen needed), labelled log axes, PNG and PDF.
+
+Examples
+--------
+>>> import numpy as np, tempfile, pathlib
+>>> from semivisible.scan.plane import ScanResult, cls_n0
+>>> x, y = np.geomspace(0.01, 1, 8), np.geomspace(1e-5, 1e-2, 9)
+>>> s = 1e12 * y[None, :] ** 4 / x[:, None] ** 2
+>>> res = ScanResult("ma-eps", "ma_GeV", "eps", x, y, s, 0 * s, cls_n0(s, 0 * s), 0.9)
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "fig4"
+>>> paths = plot_ma_eps(res, out)
+>>> sorted(p.suffix for p in paths)
+['.pdf', '.png']
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from semivisible.io.cache import atomic_write_bytes
+from semivisible.scan.plane import ScanResult
+
+__all__ = ["G2_STYLES", "plot_ma_eps"]
+
+#: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
+G2_STYLES = {
+    "wp2020-world2021": ("tab:red", "(g-2)$_\\mu$ 2$\\sigma$: BNL+FNAL 2021 vs WP2020"),
+    "wp2020-bnl": ("tab:blue", "(g-2)$_\\mu$ 2$\\sigma$: BNL vs WP2020"),
+    "wp2025": ("tab:green", "(g-2)$_\\mu$ 2$\\sigma$: 2025 average vs WP2025"),
+}
+
+
+def _save(fig: object, base: Path) -> list[Path]:
+    paths = []
+    for ext in ("png", "pdf"):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight")  # type: ignore[attr-defined]
+        path = base.with_suffix(f".{ext}")
+        atomic_write_bytes(path, buf.getvalue())
+        paths.append(path)
+    return paths
+
+
+def plot_ma_eps(
+    result: ScanResult,
+    out_base: str | Path,
+    *,
+    g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
+    relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    projection: ScanResult | None = None,
+    title: str | None = None,
+) -> list[Path]:
+    """Draw the (m_A', eps) exclusion with the g-2 bands (and the relic line, a projection) to PNG and PDF."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import mplhep
+
+    from semivisible.cosmo.g2 import g2_band
+
+    plt.style.use(mplhep.style.ROOT)
+    plt.rcParams["mathtext.fontset"] = "dejavusans"  # the style's math font has no epsilon glyph
+    fig, ax = plt.subplots(figsize=(8, 6.5))
+    x = result.x
+    xs = np.geomspace(x.min(), x.max(), 200)
+    for name in g2_references:
+        colour, label = G2_STYLES.get(name, ("tab:gray", name))
+        bands = [g2_band(float(m), name).eps_2sigma for m in xs]
+        lo = np.array([b[0] for b in bands])
+        hi = np.array([b[1] for b in bands])
+        ax.fill_between(xs, np.maximum(lo, result.y.min()), hi, color=colour, alpha=0.3, lw=0, label=label)
+    log_cls = np.log(np.clip(result.cls, 1e-300, None)).T
+    ax.contourf(x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
+    for k, line in enumerate(result.contours):
+        ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
+    if projection is not None:
+        for k, line in enumerate(projection.contours):
+            proj_label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
+            ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, ls="--", label=proj_label)
+    if relic is not None:
+        ax.plot(relic[0], relic[1], color="k", lw=3, label="thermal relic")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(x.min(), x.max())
+    ax.set_ylim(result.y.min(), result.y.max())
+    ax.set_xlabel(r"$m_{A'}$ [GeV]")
+    ax.set_ylabel(r"$\epsilon$")
+    meta = result.meta
+    ax.set_title(
+        title
+        or (
+            rf"$\alpha_D$ = {meta.get('alpha_d')}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, "
+            rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}"
+        ),
+        fontsize=14,
+    )
+    ax.legend(loc="upper left", fontsize=11, frameon=False)
+    paths = _save(fig, Path(out_base))
+    plt.close(fig)
+    return paths

@@ -1,0 +1,14 @@
+"""Parameter-plane scans and exclusion contours.
+
+Examples
+--------
+>>> from semivisible.scan import cls_n0
+>>> round(float(cls_n0(0.0, 0.0)), 3)
+1.0
+"""
+
+from __future__ import annotations
+
+from semivisible.scan.plane import ScanResult, cls_n0, exclusion_contours, scan_ma_eps
+
+__all__ = ["ScanResult", "cls_n0", "exclusion_contours", "scan_ma_eps"]

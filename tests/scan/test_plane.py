@@ -1,0 +1,53 @@
+"""Plane scans: contours, exports, executors, the g-2 headline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from semivisible import ParameterError
+from semivisible.scan.plane import ScanResult, band_excluded_up_to, cls_n0, exclusion_contours, scan_ma_eps
+
+
+def test_cls_n0_is_ln10_at_the_limit() -> None:
+    assert float(cls_n0(np.log(10) / 2, np.log(10) / 2)) == pytest.approx(0.1, rel=1e-12)
+
+
+def test_contours_of_a_known_island() -> None:
+    x, y = np.geomspace(0.1, 10, 80), np.geomspace(0.1, 10, 90)
+    r2 = np.log(x)[:, None] ** 2 + np.log(y)[None, :] ** 2
+    cls = np.exp(-10 * np.exp(-r2))  # excluded where 10 exp(-r^2) > ln 10: a disc of radius sqrt(ln(10/ln 10))
+    lines = exclusion_contours(x, y, cls)
+    assert len(lines) == 1
+    radius = np.hypot(np.log(lines[0][:, 0]), np.log(lines[0][:, 1]))
+    np.testing.assert_allclose(radius, np.sqrt(np.log(10 / np.log(10))), rtol=5e-3)
+
+
+def test_scan_serial_equals_processes_and_exports(tmp_path: Path) -> None:
+    ma, eps = np.array([0.1, 0.3]), np.geomspace(1e-4, 1e-2, 6)
+    a = scan_ma_eps(ma, eps, n_primaries=800)
+    b = scan_ma_eps(ma, eps, n_primaries=800, workers=2)
+    np.testing.assert_array_equal(a.s1, b.s1)
+    np.testing.assert_array_equal(a.s2, b.s2)
+    a.to_csv(tmp_path / "p.csv")
+    a.to_json(tmp_path / "p.json")
+    assert (tmp_path / "p.csv").read_text().count("\n") == 1 + ma.size * eps.size
+    data = json.loads((tmp_path / "p.json").read_text())
+    assert data["plane"] == "ma-eps"
+    assert len(data["cls"]) == 2
+
+
+def test_headline_on_a_synthetic_plane() -> None:
+    # Excluded wherever m_A' < 0.4 GeV: the whole band is excluded up to 0.4 (to the grid interpolation).
+    x, y = np.geomspace(0.05, 1.0, 60), np.geomspace(1e-5, 3e-2, 80)
+    s = np.where(x[:, None] < 0.4, 10.0, 0.1) * np.ones_like(y)[None, :]
+    res = ScanResult("ma-eps", "ma_GeV", "eps", x, y, s, 0 * s, cls_n0(s, 0 * s), 0.9)
+    assert band_excluded_up_to(res) == pytest.approx(0.4, rel=0.05)
+
+
+def test_bad_grid() -> None:
+    with pytest.raises(ParameterError, match="grid"):
+        scan_ma_eps(np.array([0.1]), np.array([1e-3, 1e-2]))
