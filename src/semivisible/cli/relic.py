@@ -1,0 +1,104 @@
+"""Helpers of the ``relic`` command: the thermal-target eps of one model point as a JSON-ready dict.
+
+The typer registration lives in :mod:`semivisible.cli.app`; this module only computes and formats.
+
+Examples
+--------
+>>> info = relic_info(0.3, splitting=1e-3)
+>>> sorted(k for k in info if k.startswith("eps"))
+['eps_relic']
+>>> abs(info["omega_h2_check"] / info["omega_h2_target"] - 1) < 1e-3
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from semivisible.cosmo.relic import OMEGA_DM_H2, eps_relic, relic_abundance
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, DarkSector
+
+__all__ = ["relic_command", "relic_info", "relic_rows"]
+
+_NOTE = (
+    "chi1 chi2 -> A'* -> SM coannihilation (Griest-Seckel, g1 = g2 = 2), assuming chi1 <-> chi2 conversions stay "
+    "in equilibrium through freeze-out (questionable at small eps and large splitting)"
+)
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def relic_info(
+    ma: float,
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    ratio: float | None = None,
+    splitting: float | None = None,
+    mchi1: float | None = None,
+    delta: float | None = None,
+) -> dict[str, Any]:
+    """eps giving Omega h^2 = 0.120 at this point, with y, the check Omega h^2(eps_relic), x_f and the masses.
+
+    Masses in GeV, <sigma v> in cm^3/s. Parameters as :meth:`DarkSector.build`.
+
+    Raises:
+        ParameterError: a parameter is out of range (the message names it).
+    """
+    eps = eps_relic(ma, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+    point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+    res = relic_abundance(point)
+    return {
+        "eps_relic": eps,
+        "y": point.y,
+        "omega_h2_check": res.omega_h2,
+        "omega_h2_target": OMEGA_DM_H2,
+        "ma_GeV": point.ma,
+        "mchi1_GeV": point.mchi1,
+        "mchi2_GeV": point.mchi2,
+        "delta_GeV": point.delta,
+        "ratio": point.ratio,
+        "splitting": point.splitting,
+        "alpha_d": point.alpha_d,
+        "x_freeze_out": _finite(res.x_f),
+        "y_inf": res.y_inf,
+        "sigma_eff_v_at_xf_cm3_s": _finite(res.sigma_v_xf_cm3_s),
+        "note": _NOTE,
+    }
+
+
+def relic_rows(info: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """(quantity, value, unit) rows for a table.
+
+    >>> rows = relic_rows({"eps_relic": 1e-3, "y": 1e-10})
+    >>> rows[0]
+    ('eps_relic', 0.001, '')
+    """
+    units = {"ma_GeV": "GeV", "mchi1_GeV": "GeV", "mchi2_GeV": "GeV", "delta_GeV": "GeV"}
+    units["sigma_eff_v_at_xf_cm3_s"] = "cm^3/s"
+    return [(k, v, units.get(k, "")) for k, v in info.items() if k != "note"]
+
+
+def relic_command(
+    ma: float,
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    ratio: float | None = None,
+    splitting: float | None = None,
+    mchi1: float | None = None,
+    delta: float | None = None,
+    json_out: bool = False,
+) -> str:
+    """The text the ``relic`` command prints: one JSON object (``json_out``) or ``name = value unit`` lines.
+
+    >>> out = relic_command(0.3, splitting=1e-3, json_out=True)
+    >>> json.loads(out)["alpha_d"]
+    0.1
+    """
+    info = relic_info(ma, alpha_d, ratio, splitting, mchi1, delta)
+    if json_out:
+        return json.dumps(info, indent=2, allow_nan=False)
+    lines = [f"{name} = {value:.6g} {unit}".rstrip() for name, value, unit in relic_rows(info) if value is not None]
+    lines.append(f"note: {info['note']}")
+    return "\n".join(lines)

@@ -1,0 +1,188 @@
+"""Thermal relic of pseudo-Dirac iDM (semivisible.cosmo.relic): limits, published targets, g-2 crossing."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from semivisible.cli.relic import relic_command, relic_info
+from semivisible.cosmo import relic
+from semivisible.cosmo.g2 import g2_band
+from semivisible.errors import ParameterError
+from semivisible.model.constants import ALPHA_EM, M_E_GEV, M_MU_GEV
+from semivisible.model.dark_sector import DarkSector
+from semivisible.model.hadrons import r_ratio
+
+
+def dirac_sigma(sqrt_s: float, ma: float, eps: float, alpha_d: float, m: float, gamma: float) -> float:
+    """Dirac chi chi-bar -> f f-bar (physics.md 5.1 check), summed over e, mu and hadrons (R x massless mu)."""
+    s = sqrt_s**2
+    d = (s - ma**2) ** 2 + ma**2 * gamma**2
+    common = 4 * math.pi * ALPHA_EM * alpha_d * eps**2 / 3 * (s + 2 * m**2) / (s * d) / math.sqrt(1 - 4 * m**2 / s)
+    total = 0.0
+    for mf in (M_E_GEV, M_MU_GEV):
+        if s > 4 * mf**2:
+            total += (s + 2 * mf**2) * math.sqrt(1 - 4 * mf**2 / s)
+    total += s * float(r_ratio(sqrt_s))
+    return common * total
+
+
+@pytest.mark.parametrize(("sqrt_s", "ma", "m"), [(0.12, 0.18, 0.05), (0.65, 0.9, 0.3), (0.31, 0.45, 0.15)])
+def test_delta_to_zero_is_dirac(sqrt_s: float, ma: float, m: float) -> None:
+    gamma = 0.01
+    ours = float(relic.sigma_12(sqrt_s, ma, 1e-3, 0.1, m, m * (1 + 1e-9), gamma_aprime=gamma))
+    assert ours == pytest.approx(dirac_sigma(sqrt_s, ma, 1e-3, 0.1, m, gamma), rel=1e-6)
+
+
+@pytest.mark.parametrize("f", [0.0, 0.4])
+def test_threshold_limit(f: float) -> None:
+    """sigma_12 v_Mol -> 4 pi a aD eps^2 C(M^2) / (M^2 - mA^2)^2 at threshold (physics.md 5.1 NR limit)."""
+    m1, ma = 0.1, 0.3
+    m2 = m1 * (1 + f) * (1 + 1e-12)
+    big = m1 + m2
+    e = big * (1 + 1e-7)
+    s = e * e
+    lam = (s - big**2) * (s - (m2 - m1) ** 2)
+    v_mol = math.sqrt(lam) / (2 * m1 * m2)
+    sv = float(relic.sigma_12(e, ma, 1e-3, 0.1, m1, m2, gamma_aprime=0.0)) * v_mol
+    assert sv == pytest.approx(relic.sigma_v_12_threshold(ma, 1e-3, 0.1, m1, m2), rel=1e-5)
+
+
+def test_dirac_nr_formula() -> None:
+    """Delta -> 0, e+e- only (M < 2 m_mu): sigma v -> 16 pi a aD eps^2 m^2/(mA^2 - 4 m^2)^2 (m_e corrections ~1e-4)."""
+    m, ma = 0.05, 0.15
+    sv = relic.sigma_v_12_threshold(ma, 1e-3, 0.1, m, m)
+    assert sv == pytest.approx(16 * math.pi * ALPHA_EM * 0.1 * 1e-6 * m**2 / (ma**2 - 4 * m**2) ** 2, rel=1e-3)
+
+
+def test_thermal_average_nr_limit() -> None:
+    """At x = 1000 the thermal average of an s-wave cross section is its threshold value (to O(1/x))."""
+    p = DarkSector.from_benchmark(0.15, 1e-3, splitting=1e-3)  # m1 = 0.05: e+e- only
+    sv = float(relic.thermal_average_sigma_v(p, [1000.0])[0]) / relic.GEV2_TO_CM3_S
+    assert sv == pytest.approx(relic.sigma_v_12_threshold(p.ma, p.eps, p.alpha_d, p.mchi1, p.mchi2), rel=5e-3)
+
+
+# ESPP2026-PPG/Quasi-elastic-DM data/relic-target-pseudodirac.csv (thermal target lines provided by P. Crivelli,
+# NA64), alpha_D = 0.1, m_A' = 3 m_chi, small-splitting pseudo-Dirac; values as interpolated in physics.md 5.5
+# (V25 = the 0.01, 0.1, 0.3 GeV entries).
+PSEUDO_DIRAC = [(0.003, 4.61e-14), (0.01, 4.90e-13), (0.03, 4.69e-12), (0.13, 5.92e-11), (0.2, 1.07e-10)]
+PSEUDO_DIRAC_MISSES = [(0.1, 4.73e-11), (0.3, 1.33e-10)]
+
+
+def _y_pseudo_dirac(mchi: float) -> float:
+    eps = relic.eps_relic(3 * mchi, 0.1, ratio=3.0, splitting=1e-3)
+    return eps**2 * 0.1 / 81.0
+
+
+@pytest.mark.parametrize(("mchi", "y_ref"), PSEUDO_DIRAC)
+def test_pseudo_dirac_target(mchi: float, y_ref: float) -> None:
+    """Within 16 % of the published line (0.003 GeV is +15.0 %, the others <= 11 %)."""
+    assert _y_pseudo_dirac(mchi) == pytest.approx(y_ref, rel=0.16)
+
+
+@pytest.mark.parametrize(("mchi", "y_ref"), PSEUDO_DIRAC_MISSES)
+def test_pseudo_dirac_target_known_misses(mchi: float, y_ref: float) -> None:
+    """0.1 GeV (+25 %, next to the mu+mu- threshold 2 m_mu = 0.211 GeV > m1 + m2 = 0.2 GeV) and 0.3 GeV (+23 %,
+    rho region of R) miss 15 % but stay within 30 %; the prototype of physics.md 5.5 found the same (+26 %, +24 %).
+    """
+    y = _y_pseudo_dirac(mchi)
+    assert y == pytest.approx(y_ref, rel=0.30)
+    assert y / y_ref - 1 > 0.15  # documented miss: if this starts failing, the discrepancy is understood
+
+
+def test_bdf2_matches_radau() -> None:
+    for p in (DarkSector.from_benchmark(0.3, 3e-4, splitting=1e-3), DarkSector.from_benchmark(0.6, 8e-3)):
+        a = relic.relic_abundance(p)
+        b = relic.relic_abundance(p, method="radau")
+        assert a.omega_h2 == pytest.approx(b.omega_h2, rel=5e-3)
+        assert a.x_f == pytest.approx(b.x_f, rel=5e-3)
+
+
+def test_constant_sigma_v_steigman() -> None:
+    """Steigman, Dasgupta, Beacom, arXiv:1204.3622 (abstract and Fig. 5, Majorana WIMP, Omega h^2 = 0.11):
+    <sigma v> = 2.2e-26 cm^3/s for m >~ 10 GeV, maximum 5.2e-26 around 0.3 GeV. Ours within 10 % (100 GeV)
+    and 15 % (0.3 GeV); Omega ~ 1/<sigma v> converts our Omega at fixed <sigma v> into the required <sigma v>."""
+    masses = [0.3, 100.0]
+    res = relic.freeze_out_constant_sigma_v(masses, 2.2e-26)
+    needed = {m: 2.2e-26 * r.omega_h2 / 0.11 for m, r in zip(masses, res, strict=True)}
+    assert needed[100.0] == pytest.approx(2.2e-26, rel=0.10)
+    assert needed[0.3] == pytest.approx(5.2e-26, rel=0.15)
+    assert needed[0.3] / needed[100.0] > 1.7
+    for r in res:
+        assert 15 < r.x_f < 30
+
+
+def test_resonance_dip() -> None:
+    """Near m_A' = 2 m_chi the Breit-Wigner enhancement lowers eps_relic by orders of magnitude."""
+    eps = [relic.eps_relic(0.3, ratio=r, splitting=1e-3) for r in (2.02, 2.1, 2.5, 3.0)]
+    assert all(a < b for a, b in itertools.pairwise(eps))
+    assert eps[0] < eps[-1] / 50
+
+
+def test_benchmark_line_and_g2_band() -> None:
+    """Benchmark line (alpha_D = 0.1, m_A' = 3 m1, f = 0.4) vs the 2 sigma band of Delta a_mu = (251 +- 59)e-11.
+
+    Found (300 masses, 0.05-3 GeV): below the band for m_A' < 0.19 GeV; inside for 0.19-0.27, 0.33-0.74,
+    1.05-1.20 and 1.28-3 GeV; just below it (relic eps smaller) in the gaps (muon-threshold and rho/omega
+    features of the rate). arXiv:2107.02021: both explained for 0.3 <~ m_A' <~ 1 GeV.
+    """
+    ma = np.array([0.03, 0.1, 0.45, 0.55, 0.65])
+    eps, y = relic.relic_line(ma)
+    assert y == pytest.approx(eps**2 * 0.1 / 81)
+    lo, hi = zip(*(g2_band(float(m), "wp2020-world2021").eps_2sigma for m in ma), strict=True)
+    assert eps[0] < lo[0]
+    assert eps[1] < lo[1]
+    assert all(lo[i] <= eps[i] <= hi[i] for i in (2, 3, 4))
+
+
+def test_relic_line_matches_single() -> None:
+    eps, _ = relic.relic_line([0.2, 0.5])
+    assert eps[1] == pytest.approx(relic.eps_relic(0.5), rel=1e-4)
+
+
+def test_positivity_and_monotonicity() -> None:
+    om = [relic.relic_abundance(DarkSector.from_benchmark(0.3, e, splitting=1e-3)).omega_h2 for e in (1e-4, 3e-4, 1e-3)]
+    assert all(o > 0 for o in om)
+    assert om[0] > om[1] > om[2]
+    assert 60.0 < om[0] / om[2] <= 100.0  # Omega ~ 1/eps^2, softened by ln(eps) in x_f and g_*(T_f)
+    om4 = [relic.relic_abundance(DarkSector.from_benchmark(0.3, e)).omega_h2 for e in (2e-3, 4e-3, 8e-3)]
+    assert om4[0] > om4[1] > om4[2] > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"ma": -1.0}, "ma"),
+        ({"ma": 0.3, "ratio": 1.5}, "ratio"),
+        ({"ma": 0.3, "splitting": 2.0}, "splitting"),
+        ({"ma": 0.3, "alpha_d": 0.0}, "alpha_d"),
+        ({"ma": 0.3, "mchi1": 0.1}, "delta"),
+        ({"ma": 0.3, "mchi1": 0.2, "delta": 0.01}, "mchi1"),
+    ],
+)
+def test_bad_input(kwargs: dict[str, float], name: str) -> None:
+    with pytest.raises(ParameterError) as err:
+        relic.eps_relic(**kwargs)
+    assert err.value.name == name
+
+
+def test_bad_input_misc() -> None:
+    p = DarkSector.from_benchmark(0.3, 1e-3)
+    with pytest.raises(ParameterError, match="method"):
+        relic.relic_abundance(p, method="euler")
+    with pytest.raises(ParameterError, match="x"):
+        relic.thermal_average_sigma_v(p, [0.5])
+    with pytest.raises(ParameterError, match="ma"):
+        relic.relic_line([])
+
+
+def test_cli_helpers() -> None:
+    info = relic_info(0.3, mchi1=0.1, delta=0.04)
+    for key in ("eps_relic", "y", "omega_h2_check", "ma_GeV", "mchi1_GeV", "mchi2_GeV", "alpha_d", "x_freeze_out"):
+        assert key in info
+    assert info["omega_h2_check"] == pytest.approx(0.120, rel=1e-3)
+    assert info["mchi2_GeV"] == pytest.approx(0.14)
+    assert "eps_relic" in relic_command(0.3)
