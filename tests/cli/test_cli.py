@@ -223,3 +223,11 @@ def test_scan_bad_plane(tmp_path: Any) -> None:
     code, _, err = run("scan", "--out", str(tmp_path), "--plane", "mchi1-splitting")
     assert code == 2
     assert "plane" in err
+
+
+def test_relic_json() -> None:
+    code, out, _ = run("relic", "--ma", "0.3", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert {"eps_relic", "y", "omega_h2_check"} <= info.keys()
+    assert info["omega_h2_check"] == pytest.approx(0.120, rel=1e-3)

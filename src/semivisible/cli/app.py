@@ -392,6 +392,28 @@ def yields_cmd(
     _out().print(_table(f"semivisible yields  m_A' = {ma:g} GeV, eps = {eps:g}, {exp.name}", rows))
 
 
+@app.command("relic")
+def relic_cmd(
+    ma: Ma,
+    alpha_d: AlphaD = BENCHMARK_ALPHA_D,
+    ratio: Ratio = None,
+    splitting: Splitting = None,
+    mchi1: Mchi1 = None,
+    delta: Delta = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """The eps at which chi1 is all of the dark matter (Omega h^2 = 0.120), from our Boltzmann solver."""
+    from semivisible.cli.relic import relic_info, relic_rows
+
+    with _user_errors():
+        info = relic_info(ma, alpha_d, ratio, splitting, mchi1, delta)
+    if json_out:
+        _emit_json(info)
+        return
+    _out().print(_table(f"semivisible relic  m_A' = {ma:g} GeV", relic_rows(info)))
+    _out().print(f"[dim]note: {info['note']}[/]", highlight=False)
+
+
 OutDir = Annotated[Path, typer.Option("--out", help="Output directory (created if needed).")]
 
 
@@ -455,6 +477,8 @@ def reproduce_cmd(
     workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 2,
 ) -> None:
     """The paper's Fig. 4 (with the compact-HCAL1 projection) and summary.json, from the embedded NA64 default."""
+    import numpy as np
+
     from semivisible.plot import plot_ma_eps
     from semivisible.scan.plane import band_excluded_up_to
 
@@ -465,7 +489,11 @@ def reproduce_cmd(
         fig4.to_csv(out / "fig4_ma_eps.csv")
         fig4.to_json(out / "fig4_ma_eps.json")
         proj.to_json(out / "fig4_projection_compact_hcal1.json")
-        figures = plot_ma_eps(fig4, out / "fig4", projection=proj)
+        from semivisible.cosmo.relic import relic_line
+
+        relic_ma = np.geomspace(0.01, 1.0, 100)
+        relic_eps, _ = relic_line(relic_ma)
+        figures = plot_ma_eps(fig4, out / "fig4", projection=proj, relic=(relic_ma, relic_eps))
         summary = {
             "paper": "arXiv:2107.02021",
             "benchmark": {"alpha_d": BENCHMARK_ALPHA_D, "ratio": BENCHMARK_RATIO, "splitting": BENCHMARK_SPLITTING},
