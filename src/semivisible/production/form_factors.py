@@ -24,11 +24,10 @@ Examples
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from semivisible._numerics import gauss_legendre_unit
 from semivisible.model.constants import M_E_GEV
 
 __all__ = [
@@ -90,12 +89,6 @@ def g2_inelastic(t: ArrayLike, Z: ArrayLike) -> FloatArray:
     return np.asarray(zz * (a2 * t / (1.0 + a2 * t)) ** 2 * proton**2, dtype=np.float64)
 
 
-@cache
-def _log_nodes(n: int) -> tuple[FloatArray, FloatArray]:
-    x, w = np.polynomial.legendre.leggauss(n)
-    return 0.5 * (x + 1.0), 0.5 * w
-
-
 def chi(
     t_min: ArrayLike,
     t_max: ArrayLike,
@@ -125,7 +118,7 @@ def chi(
     valid = hi > lo
     log_lo = np.log(np.where(lo > 0, lo, 1e-300))
     log_hi = np.log(np.where(valid, hi, np.where(lo > 0, lo, 1.0) * 2.0))
-    x, w = _log_nodes(n_nodes)
+    x, w = gauss_legendre_unit(n_nodes)
     span = (log_hi - log_lo)[..., None]
     t = np.exp(log_lo[..., None] + span * x)
     form = g2_elastic(t, Z, A)

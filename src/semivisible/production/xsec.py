@@ -31,12 +31,12 @@ True
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from semivisible._numerics import gauss_legendre_unit
 from semivisible.errors import ParameterError
 from semivisible.model.constants import ALPHA_EM, M_E_GEV
 from semivisible.production.form_factors import chi
@@ -118,12 +118,6 @@ def dsigma_dx_dcostheta_ww(
     return np.asarray(np.where((xx * e > m) & (xx < 1.0), out, 0.0), dtype=np.float64)
 
 
-@cache
-def _angle_nodes(n: int) -> tuple[FloatArray, FloatArray]:
-    x, w = np.polynomial.legendre.leggauss(n)
-    return 0.5 * (x + 1.0), 0.5 * w
-
-
 def dsigma_dx_ww(
     ma: ArrayLike,
     energy: ArrayLike,
@@ -147,7 +141,7 @@ def dsigma_dx_ww(
     m, e, xx, ep = np.broadcast_arrays(m, e, xx, ep)
     ml = lepton_mass
     u_min = _u(xx, np.zeros_like(xx), e, m, ml)[..., None]
-    v, w = _angle_nodes(n_nodes)
+    v, w = gauss_legendre_unit(n_nodes)
     u = u_min / v
     theta = np.sqrt(np.clip((u - u_min) / (e[..., None] ** 2 * xx[..., None]), 0.0, None))
     dens = dsigma_dx_dcostheta_ww(m[..., None], e[..., None], xx[..., None], theta, ep[..., None], target, ml)
@@ -229,12 +223,6 @@ def dsigma_dx(
     return np.asarray(table.dsigma_dx(ma, energy, x) * np.asarray(eps, dtype=np.float64) ** 2, dtype=np.float64)
 
 
-@cache
-def _x_nodes(n: int) -> tuple[FloatArray, FloatArray]:
-    x, w = np.polynomial.legendre.leggauss(n)
-    return 0.5 * (x + 1.0), 0.5 * w
-
-
 def sigma_total(
     ma: ArrayLike,
     energy: ArrayLike,
@@ -266,7 +254,7 @@ def sigma_total(
     lo = np.maximum(lo, xm)
     s_lo, s_hi = -np.log1p(-lo), -np.log1p(-hi)
     s_hi = np.maximum(s_hi, s_lo)
-    u, w = _x_nodes(n_nodes)
+    u, w = gauss_legendre_unit(n_nodes)
     s = s_lo[..., None] + (s_hi - s_lo)[..., None] * u
     xs = -np.expm1(-s)
     f = dsigma_dx_iww if method == "iww" else dsigma_dx_ww
