@@ -67,7 +67,9 @@ def plot_ma_eps(
     from semivisible.cosmo.g2 import g2_band
 
     plt.style.use(mplhep.style.ROOT)
-    plt.rcParams["mathtext.fontset"] = "dejavusans"  # the style's math font has no epsilon glyph
+    # The style's "regular" math font maps Greek letters to the wrong glyphs (epsilon came out as omega).
+    plt.rcParams["mathtext.fontset"] = "dejavusans"
+    plt.rcParams["mathtext.default"] = "it"
     fig, ax = plt.subplots(figsize=(8, 6.5))
     x = result.x
     xs = np.geomspace(x.min(), x.max(), 200)
