@@ -231,3 +231,13 @@ def test_relic_json() -> None:
     info = json.loads(out)
     assert {"eps_relic", "y", "omega_h2_check"} <= info.keys()
     assert info["omega_h2_check"] == pytest.approx(0.120, rel=1e-3)
+
+
+def test_upper_limit_json() -> None:
+    code, out, _ = run("upper-limit", "--no-systematics", "--json")
+    assert code == 0
+    info = json.loads(out)
+    assert info["s_up_obs"] == pytest.approx(math.log(10), abs=1e-3)
+    assert len(info["s_up_exp_1sigma"]) == 2
+    code, out, _ = run("upper-limit", "--s1-fraction", "0.2", "--json")
+    assert json.loads(out)["s_up_obs"] > math.log(10)  # the 20% signal systematic raises it

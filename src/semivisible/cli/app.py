@@ -414,6 +414,33 @@ def relic_cmd(
     _out().print(f"[dim]note: {info['note']}[/]", highlight=False)
 
 
+@app.command("upper-limit")
+def upper_limit_cmd(
+    experiment: Experiment = "na64-2016-2018",
+    s1_fraction: Annotated[float, typer.Option("--s1-fraction", help="Fraction of the signal in S1.")] = 0.5,
+    no_systematics: Annotated[
+        bool, typer.Option("--no-systematics", help="Fix the background and signal nuisances.")
+    ] = False,
+    cl: Annotated[float, typer.Option("--cl", help="Confidence level.")] = 0.9,
+    json_out: JsonFlag = False,
+) -> None:
+    """Observed and expected CLs upper limits on the signal events (multibin S1/S2, exact, profile likelihood)."""
+    from semivisible.cli.upper_limit import upper_limit_info
+
+    with _user_errors():
+        info = upper_limit_info(experiment, s1_fraction, no_systematics, cl)
+    if json_out:
+        _emit_json(info)
+        return
+    rows: list[tuple[str, Any, str]] = [
+        ("s_up observed", info["s_up_obs"], "events"),
+        ("s_up expected (median)", info["s_up_exp"], "events"),
+        ("expected 1 sigma", f"[{_fmt(info['s_up_exp_1sigma'][0])}, {_fmt(info['s_up_exp_1sigma'][1])}]", "events"),
+        ("expected 2 sigma", f"[{_fmt(info['s_up_exp_2sigma'][0])}, {_fmt(info['s_up_exp_2sigma'][1])}]", "events"),
+    ]
+    _out().print(_table(f"semivisible upper-limit  {experiment}, S1 fraction {s1_fraction:g}, CL {cl:g}", rows))
+
+
 OutDir = Annotated[Path, typer.Option("--out", help="Output directory (created if needed).")]
 
 

@@ -1,9 +1,10 @@
 """Parameter-plane scans: signal yields, CLs and exclusion contours on a grid.
 
 The (m_A', eps) plane at fixed alpha_D, ratio and splitting needs one signal table per mass; every eps is then a
-lookup (:func:`semivisible.signal.semivisible.signal_yields`). CLs for n = 0 observed events and no systematics
-is exp(-(S1 + S2)) (physics.md §7.3); the multibin profile-likelihood CLs of :mod:`semivisible.stats` replaces
-it when available. Exclusion contours are the CLs = 1 - CL level lines of log CLs on the grid in
+lookup (:func:`semivisible.signal.semivisible.signal_yields`). CLs is the exact multibin (S1, S2) CLs with the
+profile-likelihood test statistic and the experiment's background and signal systematics
+(:func:`semivisible.stats.cls.cls_of_signal`); for n = 0 and no systematics it is exp(-(S1 + S2))
+(:func:`cls_n0`). Exclusion contours are the CLs = 1 - CL level lines of log CLs on the grid in
 (log x, log y), interpolated by marching squares (contourpy), so they have no grid staircase and keep
 upper edges, lower edges, closed regions and islands.
 
@@ -33,6 +34,7 @@ from semivisible.io.cache import atomic_write_text
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import build_signal_table, signal_yields
+from semivisible.stats.cls import cls_of_signal
 
 __all__ = ["ScanResult", "band_excluded_up_to", "cls_n0", "exclusion_contours", "scan_ma_eps"]
 
@@ -161,6 +163,7 @@ def scan_ma_eps(
     cl: float = 0.9,
     n_primaries: int | None = None,
     workers: int = 1,
+    no_systematics: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScanResult:
     """Scan the (m_A', eps) plane at fixed alpha_D, m_A'/m_chi1 and Delta/m_chi1 (the paper's Fig. 4).
@@ -190,7 +193,7 @@ def scan_ma_eps(
             s1[i], s2[i] = _yields_at_mass(*job)
             if progress is not None:
                 progress(i + 1, x.size)
-    cls = cls_n0(s1, s2)
+    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
     return ScanResult(
         plane="ma-eps",
         x_name="ma_GeV",
@@ -207,7 +210,9 @@ def scan_ma_eps(
             "alpha_d": alpha_d,
             "ratio": ratio,
             "splitting": splitting,
-            "statistics": "CLs = exp(-(S1+S2)): 0 observed, no systematics",
+            "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
+            + ("no systematics" if no_systematics else "background and signal systematics")
+            + f", {cl:.0%} CL",
         },
     )
 
