@@ -131,3 +131,29 @@ def test_shower_config_used(small_table) -> None:  # type: ignore[no-untyped-def
     prod, _ = small_table
     assert isinstance(EXP.shower_config(), ShowerConfig)
     assert prod.n_primaries == 4000
+
+
+def test_decay_fractions_sum_to_one_and_limits(small_table) -> None:  # type: ignore[no-untyped-def]
+    _, table = small_table
+    for lam in (1e-6, 0.1, 10.0, 300.0, 1e6):
+        fr = table.decay_fractions(lam)
+        assert sum(fr.values()) == pytest.approx(1.0, abs=2e-3)
+    assert table.decay_fractions(1e-9)["beyond_detector"] == 1.0
+    assert table.decay_fractions(1e9)["vetoed"] == 1.0
+    # Direct per-event evaluation at one lambda.
+    w = table.decay_fractions_weights
+    lam = 30.0
+    direct = float((w["weight"] * (1 - np.exp(-lam * w["a"] * w["s_veto_end"]))).sum() / w["weight"].sum())
+    assert table.decay_fractions(lam)["vetoed"] == pytest.approx(direct, rel=2e-3)
+
+
+def test_signal_table_disk_cache_round_trip() -> None:
+    point = DarkSector.from_benchmark(0.2, 1e-3)
+    exp = EXP
+    fresh = build_signal_table(point, exp)
+    again = build_signal_table(point, exp)
+    assert not again.decay_fractions_weights  # loaded from the cache: lambda tables only
+    np.testing.assert_array_equal(fresh.y_s1, again.y_s1)
+    eps = np.logspace(-4, -2, 7)
+    np.testing.assert_allclose(signal_yields(fresh, eps, 0.1, EXP).s2, signal_yields(again, eps, 0.1, EXP).s2)
+    assert fresh.decay_fractions(20.0) == again.decay_fractions(20.0)

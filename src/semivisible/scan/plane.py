@@ -146,8 +146,10 @@ def _yields_at_mass(
     point = DarkSector.build(ma, float(eps[0]), alpha_d, ratio=ratio, splitting=splitting)
     if point.chi2_stable or ma >= exp.min_aprime_energy_gev:
         return np.zeros_like(eps), np.zeros_like(eps)
-    prod = production_table_for(ma, exp, n_primaries=n_primaries)
-    table = build_signal_table(point, exp, table=prod)
+    if n_primaries is None:
+        table = build_signal_table(point, exp)  # disk-cached
+    else:
+        table = build_signal_table(point, exp, table=production_table_for(ma, exp, n_primaries=n_primaries))
     res = signal_yields(table, eps, alpha_d, exp)
     return np.asarray(res.s1), np.asarray(res.s2)
 

@@ -39,6 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
 from semivisible.experiments import Experiment, load_experiment
+from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
 from semivisible.model import aprime as aprime_widths
 from semivisible.model.chi2_decay import gamma_chi2_total
 from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
@@ -87,7 +88,8 @@ class SignalTable:
     s1_slope: float
     y_invisible: float
     r_cut_efficiency: float
-    decay_fractions_weights: dict[str, FloatArray] = field(repr=False)
+    fraction_tables: dict[str, FloatArray] = field(repr=False)
+    decay_fractions_weights: dict[str, FloatArray] = field(default_factory=dict, repr=False)
     meta: dict[str, Any] = field(default_factory=dict)
 
     def _interp(self, lam: FloatArray, values: FloatArray, low: FloatArray) -> FloatArray:
@@ -117,23 +119,22 @@ class SignalTable:
         return e1, e2
 
     def decay_fractions(self, lam: float) -> dict[str, float]:
-        """Weighted fractions of chi2 decaying in the veto volumes, the S1 volume, S2, and before HCAL2."""
-        w = self.decay_fractions_weights
-        a, s_veto, s_f1, s_f2, s_end = (w[k] for k in ("a", "s_veto_end", "s_fid_start", "s_fid_end", "s_end"))
-        weight = w["weight"]
+        """Weighted fractions of chi2 decaying in the veto volumes, before HCAL2, in the S1 volume, and beyond.
 
-        def prob(s0: FloatArray, s1: FloatArray) -> float:
-            p = np.exp(-lam * a * s0) - np.exp(-lam * a * s1)
-            return float((weight * p).sum() / weight.sum())
-
-        zero = np.zeros_like(a)
-        return {
-            "vetoed": prob(zero, s_veto),
-            "gap_before_fiducial": prob(s_veto, s_f1),
-            "fiducial": prob(s_f1, s_f2),
-            "between_fiducial_and_end": prob(s_f2, s_end),
-            "beyond_detector": float((weight * np.exp(-lam * a * s_end)).sum() / weight.sum()),
-        }
+        Interpolated in log lambda from tables made with the yields; lambda below the grid is the long-lifetime
+        limit (all beyond the detector), above it the short-lifetime one (all vetoed).
+        """
+        out = {}
+        lg = np.log(self.lam)
+        x = math.log(max(lam, 1e-300))
+        for name, values in self.fraction_tables.items():
+            if lam <= self.lam[0]:
+                out[name] = float(name == "beyond_detector")
+            elif lam >= self.lam[-1]:
+                out[name] = float(name == "vetoed")
+            else:
+                out[name] = float(np.interp(x, lg, values))
+        return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -165,18 +166,38 @@ def _laplace_sums(
     contrib = (weight[:, None] * pass_frac).ravel()
 
     def laplace(x: FloatArray, w: FloatArray) -> FloatArray:
-        # Uniform bins in log x: an O(n) bincount instead of a sorted histogram.
-        idx = ((np.log(np.maximum(x, positive.min())) - log_lo) * (n_bins / (log_hi - log_lo))).astype(np.int64)
+        # Exponents x = 0 contribute their weight at every lambda; the rest go to uniform bins in log x
+        # (an O(n) bincount instead of a sorted histogram).
+        at_zero = float(w[x <= 0].sum())
+        x, w = x[x > 0], w[x > 0]
+        idx = ((np.log(x) - log_lo) * (n_bins / (log_hi - log_lo))).astype(np.int64)
         idx = np.clip(idx, 0, n_bins - 1)
         total = np.bincount(idx, weights=w, minlength=n_bins)
         first = np.bincount(idx, weights=w * x, minlength=n_bins)
         keep = total != 0
         mean_x = first[keep] / total[keep]
-        return np.asarray(np.exp(-lam[:, None] * mean_x[None, :]) @ total[keep])
+        return np.asarray(np.exp(-lam[:, None] * mean_x[None, :]) @ total[keep] + at_zero)
 
     y1 = laplace(x_edges[:, :-1].ravel(), contrib) - laplace(x_edges[:, 1:].ravel(), contrib)
     y2 = laplace(x_end, weight)
     return np.asarray(y1 / n_p), np.asarray(y2 / n_p)
+
+
+def _fraction_tables(
+    lam: FloatArray, a: FloatArray, weight: FloatArray, boundaries: list[FloatArray]
+) -> dict[str, FloatArray]:
+    """Decay fractions against lambda between the path boundaries 0, veto end, fiducial start/end, detector end."""
+    names = ("vetoed", "gap_before_fiducial", "fiducial", "between_fiducial_and_end")
+    edges = np.stack([np.zeros_like(a), *boundaries], axis=1) * a[:, None]
+    total = float(weight.sum())
+    out = {}
+    ones = np.ones((a.size, 1))
+    for k, name in enumerate(names):
+        y, _ = _laplace_sums(lam, edges[:, k : k + 2], edges[:, -1], ones, weight, 1)
+        out[name] = np.asarray(y / total)
+    _, beyond = _laplace_sums(lam, edges[:, :2], edges[:, -1], ones, weight, 1)
+    out["beyond_detector"] = np.asarray(beyond / total)
+    return out
 
 
 def _lambda_of(point_ma: float, mchi1: float, mchi2: float, eps: FloatArray, alpha_d: FloatArray) -> FloatArray:
@@ -192,9 +213,75 @@ def build_signal_table(
     n_lambda: int = 160,
     table: ProductionTable | None = None,
     seed: int = 2107,
+    use_cache: bool = True,
 ) -> SignalTable:
-    """The per-event S1/S2 geometry and selection for the masses of ``point``, tabulated in lambda = 1/(c tau)."""
+    """The per-event S1/S2 geometry and selection for the masses of ``point``, tabulated in lambda = 1/(c tau).
+
+    With ``table`` None the production table comes from the experiment, and the result is cached on disk (the
+    lambda tables, not the per-event arrays), keyed by the masses, the whole experiment file and the settings.
+    """
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    cache_path = None
+    if table is None and use_cache:
+        inputs = {
+            "masses": [point.ma, point.mchi1, point.mchi2],
+            "experiment": exp.spec.model_dump(mode="json"),
+            "n_slices": n_slices,
+            "n_lambda": n_lambda,
+            "seed": seed,
+        }
+        cache_path = cache_dir() / f"signal-{cache_key('signal', inputs)[:24]}.npz"
+        if cache_path.exists():
+            return _signal_table_from_cache(cache_path)
+    result = _build_signal_table(point, exp, n_slices, n_lambda, table, seed)
+    if cache_path is not None:
+        arrays = {"lam": result.lam, "y_s1": result.y_s1, "y_s2": result.y_s2}
+        arrays |= {"err_s1": result.err_s1, "err_s2": result.err_s2}
+        arrays |= {f"frac_{k}": v for k, v in result.fraction_tables.items()}
+        meta = {
+            "ma": result.ma,
+            "mchi1": result.mchi1,
+            "mchi2": result.mchi2,
+            "experiment": result.experiment,
+            "n_primaries": result.n_primaries,
+            "s1_slope": result.s1_slope,
+            "y_invisible": result.y_invisible,
+            "r_cut_efficiency": result.r_cut_efficiency,
+            "meta": result.meta,
+        }
+        save_arrays(cache_path, arrays, meta)
+    return result
+
+
+def _signal_table_from_cache(path: Any) -> SignalTable:
+    arrays, meta = load_arrays(path)
+    return SignalTable(
+        ma=float(meta["ma"]),
+        mchi1=float(meta["mchi1"]),
+        mchi2=float(meta["mchi2"]),
+        experiment=str(meta["experiment"]),
+        n_primaries=int(meta["n_primaries"]),
+        lam=arrays["lam"],
+        y_s1=arrays["y_s1"],
+        y_s2=arrays["y_s2"],
+        err_s1=arrays["err_s1"],
+        err_s2=arrays["err_s2"],
+        s1_slope=float(meta["s1_slope"]),
+        y_invisible=float(meta["y_invisible"]),
+        r_cut_efficiency=float(meta["r_cut_efficiency"]),
+        fraction_tables={k[len("frac_") :]: v for k, v in arrays.items() if k.startswith("frac_")},
+        meta=dict(meta["meta"]),
+    )
+
+
+def _build_signal_table(
+    point: DarkSector,
+    exp: Experiment,
+    n_slices: int,
+    n_lambda: int,
+    table: ProductionTable | None,
+    seed: int,
+) -> SignalTable:
     det = exp.spec.detector
     if det is None or exp.spec.s1 is None:
         raise ParameterError("experiment", exp.name, "an experiment file with [detector] and [s1] sections")
@@ -313,6 +400,7 @@ def build_signal_table(
         s1_slope=slope,
         y_invisible=float(weight.sum() / n_p),
         r_cut_efficiency=r_eff,
+        fraction_tables=_fraction_tables(lam, a_i, weight, [path(z_veto_end), s_edges[:, 0], s_edges[:, -1], s_end]),
         decay_fractions_weights={
             "a": a_i,
             "weight": weight,
