@@ -217,6 +217,7 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
     assert 0.01 <= summary["headline_g2_excluded_up_to_GeV"] <= 1.0
     assert (tmp_path / "fig4.png").exists()
     assert (tmp_path / "fig4.pdf").exists()
+    assert (tmp_path / "fig5_top.png").exists()
 
 
 def test_scan_bad_plane(tmp_path: Any) -> None:

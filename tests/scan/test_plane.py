@@ -51,3 +51,20 @@ def test_headline_on_a_synthetic_plane() -> None:
 def test_bad_grid() -> None:
     with pytest.raises(ParameterError, match="grid"):
         scan_ma_eps(np.array([0.1]), np.array([1e-3, 1e-2]))
+
+
+def test_alpha_d_plane_matches_the_eps_plane_at_the_benchmark() -> None:
+    """At alpha_D = 0.1 the (m_A', alpha_D) plane on the g-2 line equals the (m_A', eps) plane at eps_g2."""
+    from semivisible.cosmo.g2 import g2_band
+    from semivisible.scan.plane import scan_ma_alpha_d
+
+    ma = np.array([0.2, 0.4])
+    res = scan_ma_alpha_d(ma, np.array([0.05, 0.1, 0.2]))
+    assert res.plane == "ma-alpha_d"
+    for i, m in enumerate(ma):
+        eps = g2_band(float(m)).eps_central
+        ref = scan_ma_eps(np.array([m, m * 1.01]), np.array([eps, eps * 1.01]))
+        assert res.s1[i, 1] == pytest.approx(ref.s1[0, 0], rel=1e-9)
+        assert res.s2[i, 1] == pytest.approx(ref.s2[0, 0], rel=1e-9)
+    # Smaller alpha_D: longer chi2 lifetime, more S2 at the heavier mass.
+    assert res.s2[1, 0] > res.s2[1, 2]

@@ -521,6 +521,12 @@ def reproduce_cmd(
         relic_ma = np.geomspace(0.01, 1.0, 100)
         relic_eps, _ = relic_line(relic_ma)
         figures = plot_ma_eps(fig4, out / "fig4", projection=proj, relic=(relic_ma, relic_eps))
+        from semivisible.plot import plot_ma_alpha_d
+        from semivisible.scan import scan_ma_alpha_d
+
+        fig5 = scan_ma_alpha_d(np.geomspace(0.01, 1.0, n_ma), np.geomspace(1e-3, 1.0, n_eps))
+        fig5.to_json(out / "fig5_top_ma_alpha_d.json")
+        figures += plot_ma_alpha_d(fig5, out / "fig5_top")
         summary = {
             "paper": "arXiv:2107.02021",
             "benchmark": {"alpha_d": BENCHMARK_ALPHA_D, "ratio": BENCHMARK_RATIO, "splitting": BENCHMARK_SPLITTING},

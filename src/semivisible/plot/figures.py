@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from semivisible.io.cache import atomic_write_bytes
 from semivisible.scan.plane import ScanResult
 
-__all__ = ["G2_STYLES", "plot_ma_eps"]
+__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps"]
 
 #: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
 G2_STYLES = {
@@ -105,6 +105,42 @@ def plot_ma_eps(
         fontsize=14,
     )
     ax.legend(loc="upper left", fontsize=11, frameon=False)
+    paths = _save(fig, Path(out_base))
+    plt.close(fig)
+    return paths
+
+
+def plot_ma_alpha_d(result: ScanResult, out_base: str | Path, *, title: str | None = None) -> list[Path]:
+    """Draw the (m_A', alpha_D) exclusion with eps on the g-2 central value (the paper's Fig. 5 top)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import mplhep
+
+    plt.style.use(mplhep.style.ROOT)
+    plt.rcParams["mathtext.fontset"] = "dejavusans"
+    plt.rcParams["mathtext.default"] = "it"
+    fig, ax = plt.subplots(figsize=(8, 6.5))
+    log_cls = np.log(np.clip(result.cls, 1e-300, None)).T
+    ax.contourf(result.x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
+    for k, line in enumerate(result.contours):
+        ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
+    ax.axhline(0.2, color="tab:purple", ls=":", lw=1.5, label=r"Landau pole: $\alpha_D$ = 0.2")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(result.x.min(), result.x.max())
+    ax.set_ylim(result.y.min(), result.y.max())
+    ax.set_xlabel(r"$m_{A'}$ [GeV]")
+    ax.set_ylabel(r"$\alpha_D$")
+    meta = result.meta
+    ax.set_title(
+        title
+        or rf"$\epsilon$ = (g-2) central, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, "
+        rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}",
+        fontsize=14,
+    )
+    ax.legend(loc="lower left", fontsize=11, frameon=False)
     paths = _save(fig, Path(out_base))
     plt.close(fig)
     return paths

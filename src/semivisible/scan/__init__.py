@@ -9,6 +9,13 @@ Examples
 
 from __future__ import annotations
 
-from semivisible.scan.plane import ScanResult, cls_n0, exclusion_contours, scan_ma_eps
+from semivisible.scan.plane import (
+    ScanResult,
+    band_excluded_up_to,
+    cls_n0,
+    exclusion_contours,
+    scan_ma_alpha_d,
+    scan_ma_eps,
+)
 
-__all__ = ["ScanResult", "cls_n0", "exclusion_contours", "scan_ma_eps"]
+__all__ = ["ScanResult", "band_excluded_up_to", "cls_n0", "exclusion_contours", "scan_ma_alpha_d", "scan_ma_eps"]

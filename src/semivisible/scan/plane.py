@@ -36,7 +36,7 @@ from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import build_signal_table, signal_yields
 from semivisible.stats.cls import cls_of_signal
 
-__all__ = ["ScanResult", "band_excluded_up_to", "cls_n0", "exclusion_contours", "scan_ma_eps"]
+__all__ = ["ScanResult", "band_excluded_up_to", "cls_n0", "exclusion_contours", "scan_ma_alpha_d", "scan_ma_eps"]
 
 FloatArray = NDArray[np.float64]
 
@@ -249,3 +249,75 @@ def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021")
     lx0, lx1 = math.log(result.x[k - 1]), math.log(result.x[k])
     frac = -marg[k - 1] / (marg[k] - marg[k - 1])
     return float(math.exp(lx0 + frac * (lx1 - lx0)))
+
+
+def _alpha_d_column(
+    ma: float,
+    alpha_d: FloatArray,
+    eps: float,
+    experiment_path: str,
+    ratio: float,
+    splitting: float,
+) -> tuple[FloatArray, FloatArray]:
+    """S1 and S2 along the alpha_D axis at one m_A' and eps: the same signal table, reweighted in lambda and BR."""
+    exp = load_experiment(experiment_path)
+    point = DarkSector.build(ma, eps, float(alpha_d[0]), ratio=ratio, splitting=splitting)
+    if point.chi2_stable or ma >= exp.min_aprime_energy_gev:
+        return np.zeros_like(alpha_d), np.zeros_like(alpha_d)
+    res = signal_yields(build_signal_table(point, exp), eps, alpha_d, exp)
+    return np.asarray(res.s1), np.asarray(res.s2)
+
+
+def scan_ma_alpha_d(
+    ma: ArrayLike,
+    alpha_d: ArrayLike,
+    experiment: Experiment | str = "na64-2016-2018",
+    *,
+    reference: str = "wp2020-world2021",
+    ratio: float = BENCHMARK_RATIO,
+    splitting: float = BENCHMARK_SPLITTING,
+    cl: float = 0.9,
+    no_systematics: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Scan (m_A', alpha_D) with eps on the central g-2 value of ``reference`` at each m_A' (the paper's Fig. 5 top).
+
+    alpha_D changes only the chi2 lifetime and BR(A' -> chi1 chi2), so each mass needs one signal table (shared
+    with the (m_A', eps) plane through the disk cache).
+    """
+    from semivisible.cosmo.g2 import g2_band
+
+    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    x = np.asarray(ma, dtype=np.float64)
+    y = np.asarray(alpha_d, dtype=np.float64)
+    if x.ndim != 1 or y.ndim != 1 or x.size < 2 or y.size < 2:
+        raise ParameterError("grid", (x.shape, y.shape), "1-D arrays of at least 2 values for ma and alpha_d")
+    s1 = np.zeros((x.size, y.size))
+    s2 = np.zeros((x.size, y.size))
+    eps_g2 = np.array([g2_band(float(m), reference).eps_central for m in x])
+    for i, m in enumerate(x):
+        s1[i], s2[i] = _alpha_d_column(float(m), y, float(eps_g2[i]), exp.path, ratio, splitting)
+        if progress is not None:
+            progress(i + 1, x.size)
+    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
+    return ScanResult(
+        plane="ma-alpha_d",
+        x_name="ma_GeV",
+        y_name="alpha_d",
+        x=x,
+        y=y,
+        s1=s1,
+        s2=s2,
+        cls=cls,
+        cl=cl,
+        contours=exclusion_contours(x, y, cls, cl),
+        meta={
+            "experiment": exp.name,
+            "eps": f"central g-2 value ({reference})",
+            "ratio": ratio,
+            "splitting": splitting,
+            "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
+            + ("no systematics" if no_systematics else "background and signal systematics")
+            + f", {cl:.0%} CL",
+        },
+    )
