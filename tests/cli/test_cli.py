@@ -221,7 +221,7 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
 
 
 def test_scan_bad_plane(tmp_path: Any) -> None:
-    code, _, err = run("scan", "--out", str(tmp_path), "--plane", "mchi1-splitting")
+    code, _, err = run("scan", "--out", str(tmp_path), "--plane", "eps-delta")
     assert code == 2
     assert "plane" in err
 

@@ -68,3 +68,16 @@ def test_alpha_d_plane_matches_the_eps_plane_at_the_benchmark() -> None:
         assert res.s2[i, 1] == pytest.approx(ref.s2[0, 0], rel=1e-9)
     # Smaller alpha_D: longer chi2 lifetime, more S2 at the heavier mass.
     assert res.s2[1, 0] > res.s2[1, 2]
+
+
+def test_splitting_plane_weakens_with_splitting_and_handles_stable_chi2() -> None:
+    from semivisible.scan.plane import scan_mchi1_splitting
+
+    res = scan_mchi1_splitting(np.array([0.001, 0.1]), np.array([0.2, 0.4, 0.9]), max_events=5000)
+    assert res.plane == "mchi1-splitting"
+    # m_chi1 = 1 MeV, f = 0.2: Delta = 0.2 MeV < 2 m_e, chi2 stable: all of it is S2 (missing energy).
+    assert res.s1[0, 0] == 0.0
+    assert res.s2[0, 0] > 0.0
+    # At m_chi1 = 0.1 GeV, a larger splitting (shorter lifetime, Delta^5) kills the signal.
+    total = res.s1[1] + res.s2[1]
+    assert total[0] > total[1] > total[2]

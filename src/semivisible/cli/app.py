@@ -478,17 +478,46 @@ def scan_cmd(
     from semivisible.plot import plot_ma_eps
 
     with _user_errors():
-        if plane != "ma-eps":
-            raise ParameterError("plane", plane, "ma-eps (the other planes come with the full scan engine)")
+        planes = ("ma-eps", "ma-alpha_d", "mchi1-splitting")
+        if plane not in planes:
+            raise ParameterError("plane", plane, "one of " + ", ".join(planes))
         if n_ma < 2 or n_eps < 2:
             raise ParameterError("n_ma", min(n_ma, n_eps), "n_ma >= 2 and n_eps >= 2")
-        result = _scan_with_progress(
-            "scan", experiment, n_ma, n_eps, workers, alpha_d=alpha_d, ratio=ratio, splitting=splitting
-        )
+        if plane == "ma-eps":
+            result = _scan_with_progress(
+                "scan", experiment, n_ma, n_eps, workers, alpha_d=alpha_d, ratio=ratio, splitting=splitting
+            )
+        else:
+            import numpy as np
+
+            from semivisible.scan import scan_ma_alpha_d, scan_mchi1_splitting
+
+            with _progress_bar(n_ma, plane) as bar:
+                task = bar.add_task(plane, total=n_ma)
+
+                def tick(i: int, n: int) -> None:
+                    bar.update(task, completed=i)
+
+                if plane == "ma-alpha_d":
+                    grid_x, grid_y = np.geomspace(0.01, 1.0, n_ma), np.geomspace(1e-3, 1.0, n_eps)
+                    result = scan_ma_alpha_d(
+                        grid_x, grid_y, experiment, ratio=ratio, splitting=splitting, progress=tick
+                    )
+                else:
+                    grid_x = np.geomspace(0.01, 1.0, n_ma) / ratio
+                    grid_y = np.linspace(0.02, 0.98 * (ratio - 2.0), n_eps)
+                    result = scan_mchi1_splitting(
+                        grid_x, grid_y, experiment, ratio=ratio, alpha_d=alpha_d, workers=workers, progress=tick
+                    )
         out.mkdir(parents=True, exist_ok=True)
         result.to_csv(out / f"{plane}.csv")
         result.to_json(out / f"{plane}.json")
-        figures = plot_ma_eps(result, out / plane)
+        if plane == "ma-eps":
+            figures = plot_ma_eps(result, out / plane)
+        else:
+            from semivisible.plot import plot_ma_alpha_d
+
+            figures = plot_ma_alpha_d(result, out / plane, log_y=plane == "ma-alpha_d")
     info = {"plane": plane, "files": [str(p) for p in [out / f"{plane}.csv", out / f"{plane}.json", *figures]]}
     if json_out:
         _emit_json(info)

@@ -110,8 +110,25 @@ def plot_ma_eps(
     return paths
 
 
-def plot_ma_alpha_d(result: ScanResult, out_base: str | Path, *, title: str | None = None) -> list[Path]:
-    """Draw the (m_A', alpha_D) exclusion with eps on the g-2 central value (the paper's Fig. 5 top)."""
+_AXIS_LABELS = {
+    "ma_GeV": r"$m_{A'}$ [GeV]",
+    "mchi1_GeV": r"$m_{\chi_1}$ [GeV]",
+    "alpha_d": r"$\alpha_D$",
+    "splitting": r"$\Delta/m_{\chi_1}$",
+    "eps": r"$\epsilon$",
+}
+
+
+def plot_ma_alpha_d(
+    result: ScanResult,
+    out_base: str | Path,
+    *,
+    title: str | None = None,
+    projection: ScanResult | None = None,
+    log_y: bool = True,
+) -> list[Path]:
+    """Draw a plane scanned with eps on the g-2 central value: (m_A', alpha_D) (Fig. 5 top) or
+    (m_chi1, Delta/m_chi1) (Fig. 5 bottom, with ``log_y=False``), with an optional projection."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -126,18 +143,26 @@ def plot_ma_alpha_d(result: ScanResult, out_base: str | Path, *, title: str | No
     ax.contourf(result.x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
     for k, line in enumerate(result.contours):
         ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
-    ax.axhline(0.2, color="tab:purple", ls=":", lw=1.5, label=r"Landau pole: $\alpha_D$ = 0.2")
+    if projection is not None:
+        for k, line in enumerate(projection.contours):
+            label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
+            ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, ls="--", label=label)
+    if result.y_name == "alpha_d":
+        ax.axhline(0.2, color="tab:purple", ls=":", lw=1.5, label=r"Landau pole: $\alpha_D$ = 0.2")
     ax.set_xscale("log")
-    ax.set_yscale("log")
+    ax.set_yscale("log" if log_y else "linear")
     ax.set_xlim(result.x.min(), result.x.max())
     ax.set_ylim(result.y.min(), result.y.max())
-    ax.set_xlabel(r"$m_{A'}$ [GeV]")
-    ax.set_ylabel(r"$\alpha_D$")
+    ax.set_xlabel(_AXIS_LABELS.get(result.x_name, result.x_name))
+    ax.set_ylabel(_AXIS_LABELS.get(result.y_name, result.y_name))
     meta = result.meta
+    fixed = (
+        rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}"
+        if result.y_name == "alpha_d"
+        else rf"$\alpha_D$ = {meta.get('alpha_d')}"
+    )
     ax.set_title(
-        title
-        or rf"$\epsilon$ = (g-2) central, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, "
-        rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}",
+        title or rf"$\epsilon$ = (g-2) central, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, {fixed}",
         fontsize=14,
     )
     ax.legend(loc="lower left", fontsize=11, frameon=False)

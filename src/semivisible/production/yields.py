@@ -133,6 +133,35 @@ class ProductionTable:
             "secondary_fraction": float(self.meta.get("secondary_fraction", float("nan"))),
         }
 
+    def thinned(self, max_rows: int, seed: int = 0) -> ProductionTable:
+        """A statistically equivalent table with about ``max_rows`` rows: whole primaries are kept with probability
+        q = max_rows/rows and their weights divided by q (an unbiased thinning; the MC error grows as 1/sqrt(q)).
+
+        >>> from semivisible.production.shower import ShowerConfig
+        >>> cfg = ShowerConfig(n_primaries=2000, seed=1)
+        >>> t = build_production_table(0.1, shower=cfg, method="iww", use_cache=False)
+        >>> small = t.thinned(t.weight.size // 4)
+        >>> bool(small.weight.size < t.weight.size) and small.n_primaries == t.n_primaries
+        True
+        """
+        if max_rows >= self.weight.size:
+            return self
+        q = max_rows / self.weight.size
+        keep_primary = np.random.default_rng([seed, 11]).random(self.n_primaries) < q
+        rows = keep_primary[self.primary]
+        return ProductionTable(
+            ma=self.ma,
+            energy_gev=self.energy_gev[rows],
+            theta_x_rad=self.theta_x_rad[rows],
+            theta_y_rad=self.theta_y_rad[rows],
+            depth_x0=self.depth_x0[rows],
+            parent_energy_gev=self.parent_energy_gev[rows],
+            weight=self.weight[rows] / q,
+            primary=self.primary[rows],
+            n_primaries=self.n_primaries,
+            meta={**self.meta, "thinned_to": max_rows},
+        )
+
     def arrays(self) -> dict[str, NDArray[Any]]:
         """The columns as a dict of arrays."""
         return {name: getattr(self, name) for name in _COLUMNS}

@@ -16,6 +16,15 @@ from semivisible.scan.plane import (
     exclusion_contours,
     scan_ma_alpha_d,
     scan_ma_eps,
+    scan_mchi1_splitting,
 )
 
-__all__ = ["ScanResult", "band_excluded_up_to", "cls_n0", "exclusion_contours", "scan_ma_alpha_d", "scan_ma_eps"]
+__all__ = [
+    "ScanResult",
+    "band_excluded_up_to",
+    "cls_n0",
+    "exclusion_contours",
+    "scan_ma_alpha_d",
+    "scan_ma_eps",
+    "scan_mchi1_splitting",
+]

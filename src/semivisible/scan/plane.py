@@ -36,7 +36,15 @@ from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import build_signal_table, signal_yields
 from semivisible.stats.cls import cls_of_signal
 
-__all__ = ["ScanResult", "band_excluded_up_to", "cls_n0", "exclusion_contours", "scan_ma_alpha_d", "scan_ma_eps"]
+__all__ = [
+    "ScanResult",
+    "band_excluded_up_to",
+    "cls_n0",
+    "exclusion_contours",
+    "scan_ma_alpha_d",
+    "scan_ma_eps",
+    "scan_mchi1_splitting",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -144,8 +152,16 @@ def _yields_at_mass(
     """S1 and S2 events along the eps axis at one m_A' (0 where chi2 cannot decay visibly or m_A' is too heavy)."""
     exp = load_experiment(experiment_path)
     point = DarkSector.build(ma, float(eps[0]), alpha_d, ratio=ratio, splitting=splitting)
-    if point.chi2_stable or ma >= exp.min_aprime_energy_gev:
+    if ma >= exp.min_aprime_energy_gev:
         return np.zeros_like(eps), np.zeros_like(eps)
+    if point.chi2_stable:
+        s2 = np.array(
+            [
+                _stable_chi2_s2(DarkSector.build(ma, float(e), alpha_d, ratio=ratio, splitting=splitting), exp)
+                for e in eps
+            ]
+        )
+        return np.zeros_like(eps), s2
     if n_primaries is None:
         table = build_signal_table(point, exp)  # disk-cached
     else:
@@ -316,6 +332,102 @@ def scan_ma_alpha_d(
             "eps": f"central g-2 value ({reference})",
             "ratio": ratio,
             "splitting": splitting,
+            "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
+            + ("no systematics" if no_systematics else "background and signal systematics")
+            + f", {cl:.0%} CL",
+        },
+    )
+
+
+def _splitting_point(
+    mchi1: float, splitting: float, experiment_path: str, ratio: float, alpha_d: float, reference: str, max_events: int
+) -> tuple[float, float]:
+    """S1 and S2 at one (m_chi1, Delta/m_chi1) with eps on the central g-2 value at m_A' = ratio m_chi1."""
+    from semivisible.cosmo.g2 import g2_band
+
+    exp = load_experiment(experiment_path)
+    ma = ratio * mchi1
+    if splitting >= ratio - 2.0 or ma >= exp.min_aprime_energy_gev:
+        return 0.0, 0.0
+    eps = g2_band(ma, reference).eps_central
+    point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting)
+    if point.chi2_stable:
+        return 0.0, float(_stable_chi2_s2(point, exp))
+    res = signal_yields(build_signal_table(point, exp, max_events=max_events), eps, alpha_d, exp)
+    return float(res.s1), float(res.s2)
+
+
+def _stable_chi2_s2(point: DarkSector, exp: Experiment) -> float:
+    """Delta <= 2 m_e: chi2 never decays in the detector, every A' -> chi1 chi2 is missing energy (S2)."""
+    from semivisible.model.aprime import branching_ratios
+
+    if exp.spec.s2 is None:
+        return 0.0
+    y_inv = production_table_for(point.ma, exp).yield_per_eot_per_eps2()
+    br = float(branching_ratios(point.ma, point.eps, point.alpha_d, point.mchi1, point.mchi2)["chi1chi2"])
+    eff = float(exp.spec.s2.efficiency.at(point.ma))
+    return exp.eot * eff * point.eps**2 * br * y_inv
+
+
+def scan_mchi1_splitting(
+    mchi1: ArrayLike,
+    splitting: ArrayLike,
+    experiment: Experiment | str = "na64-2016-2018",
+    *,
+    reference: str = "wp2020-world2021",
+    ratio: float = BENCHMARK_RATIO,
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    cl: float = 0.9,
+    no_systematics: bool = False,
+    max_events: int = 30_000,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Scan (m_chi1, Delta/m_chi1) with eps on the central g-2 value (the paper's Fig. 5 bottom).
+
+    Every point has its own chi2 mass, so its own signal table; ``max_events`` thins the production tables to
+    keep that affordable (MC errors grow accordingly; the tables are cached on disk).
+    """
+    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    x = np.asarray(mchi1, dtype=np.float64)
+    y = np.asarray(splitting, dtype=np.float64)
+    if x.ndim != 1 or y.ndim != 1 or x.size < 2 or y.size < 2:
+        raise ParameterError("grid", (x.shape, y.shape), "1-D arrays of at least 2 values for mchi1 and splitting")
+    jobs = [(float(m), float(f), exp.path, ratio, alpha_d, reference, max_events) for m in x for f in y]
+    out = np.zeros((len(jobs), 2))
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for k, val in enumerate(pool.map(_splitting_point, *zip(*jobs, strict=True), chunksize=8)):
+                out[k] = val
+                if progress is not None and (k + 1) % y.size == 0:
+                    progress((k + 1) // y.size, x.size)
+    else:
+        for k, job in enumerate(jobs):
+            out[k] = _splitting_point(*job)
+            if progress is not None and (k + 1) % y.size == 0:
+                progress((k + 1) // y.size, x.size)
+    s1 = out[:, 0].reshape(x.size, y.size)
+    s2 = out[:, 1].reshape(x.size, y.size)
+    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
+    return ScanResult(
+        plane="mchi1-splitting",
+        x_name="mchi1_GeV",
+        y_name="splitting",
+        x=x,
+        y=y,
+        s1=s1,
+        s2=s2,
+        cls=cls,
+        cl=cl,
+        contours=exclusion_contours(x, y, cls, cl),
+        meta={
+            "experiment": exp.name,
+            "eps": f"central g-2 value ({reference})",
+            "ratio": ratio,
+            "alpha_d": alpha_d,
+            "max_events": max_events,
             "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
             + ("no systematics" if no_systematics else "background and signal systematics")
             + f", {cl:.0%} CL",

@@ -214,11 +214,14 @@ def build_signal_table(
     table: ProductionTable | None = None,
     seed: int = 2107,
     use_cache: bool = True,
+    max_events: int | None = None,
 ) -> SignalTable:
     """The per-event S1/S2 geometry and selection for the masses of ``point``, tabulated in lambda = 1/(c tau).
 
     With ``table`` None the production table comes from the experiment, and the result is cached on disk (the
     lambda tables, not the per-event arrays), keyed by the masses, the whole experiment file and the settings.
+    ``max_events`` thins the production table first (whole primaries, reweighted; see
+    :meth:`ProductionTable.thinned`): faster, with a larger MC error.
     """
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
     cache_path = None
@@ -229,10 +232,13 @@ def build_signal_table(
             "n_slices": n_slices,
             "n_lambda": n_lambda,
             "seed": seed,
+            "max_events": max_events,
         }
         cache_path = cache_dir() / f"signal-{cache_key('signal', inputs)[:24]}.npz"
         if cache_path.exists():
             return _signal_table_from_cache(cache_path)
+    if max_events is not None:
+        table = (production_table_for(point.ma, exp) if table is None else table).thinned(max_events, seed)
     result = _build_signal_table(point, exp, n_slices, n_lambda, table, seed)
     if cache_path is not None:
         arrays = {"lam": result.lam, "y_s1": result.y_s1, "y_s2": result.y_s2}
