@@ -140,6 +140,49 @@ class ScanResult:
         atomic_write_text(path, json.dumps(payload, indent=1, default=str))
 
 
+def _grid(ma_or_x: ArrayLike, y: ArrayLike, names: str) -> tuple[FloatArray, FloatArray]:
+    """The two scan axes as 1-D float arrays of at least 2 values each."""
+    xa = np.asarray(ma_or_x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if xa.ndim != 1 or ya.ndim != 1 or xa.size < 2 or ya.size < 2:
+        raise ParameterError("grid", (xa.shape, ya.shape), f"1-D arrays of at least 2 values for {names}")
+    return xa, ya
+
+
+def _result(
+    plane: str,
+    names: tuple[str, str],
+    axes: tuple[FloatArray, FloatArray],
+    s1: FloatArray,
+    s2: FloatArray,
+    exp: Experiment,
+    cl: float,
+    no_systematics: bool,
+    meta: dict[str, Any],
+) -> ScanResult:
+    """CLs (exact multibin, :func:`semivisible.stats.cls.cls_of_signal`), contours and the ScanResult."""
+    x, y = axes
+    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
+    systematics = "no systematics" if no_systematics else "background and signal systematics"
+    return ScanResult(
+        plane=plane,
+        x_name=names[0],
+        y_name=names[1],
+        x=x,
+        y=y,
+        s1=s1,
+        s2=s2,
+        cls=cls,
+        cl=cl,
+        contours=exclusion_contours(x, y, cls, cl),
+        meta={
+            "experiment": exp.name,
+            **meta,
+            "statistics": f"exact multibin CLs (S1, S2), profile likelihood, {systematics}, {cl:.0%} CL",
+        },
+    )
+
+
 def _yields_at_mass(
     ma: float,
     eps: FloatArray,
@@ -190,10 +233,7 @@ def scan_ma_eps(
     table is seeded by its own inputs).
     """
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    x = np.asarray(ma, dtype=np.float64)
-    y = np.asarray(eps, dtype=np.float64)
-    if x.ndim != 1 or y.ndim != 1 or x.size < 2 or y.size < 2:
-        raise ParameterError("grid", (x.shape, y.shape), "1-D arrays of at least 2 values for ma and eps")
+    x, y = _grid(ma, eps, "ma and eps")
     s1 = np.zeros((x.size, y.size))
     s2 = np.zeros((x.size, y.size))
     jobs = [(float(m), y, exp.path, alpha_d, ratio, splitting, n_primaries) for m in x]
@@ -211,28 +251,8 @@ def scan_ma_eps(
             s1[i], s2[i] = _yields_at_mass(*job)
             if progress is not None:
                 progress(i + 1, x.size)
-    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
-    return ScanResult(
-        plane="ma-eps",
-        x_name="ma_GeV",
-        y_name="eps",
-        x=x,
-        y=y,
-        s1=s1,
-        s2=s2,
-        cls=cls,
-        cl=cl,
-        contours=exclusion_contours(x, y, cls, cl),
-        meta={
-            "experiment": exp.name,
-            "alpha_d": alpha_d,
-            "ratio": ratio,
-            "splitting": splitting,
-            "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
-            + ("no systematics" if no_systematics else "background and signal systematics")
-            + f", {cl:.0%} CL",
-        },
-    )
+    meta = {"alpha_d": alpha_d, "ratio": ratio, "splitting": splitting}
+    return _result("ma-eps", ("ma_GeV", "eps"), (x, y), s1, s2, exp, cl, no_systematics, meta)
 
 
 def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021") -> float:
@@ -304,10 +324,7 @@ def scan_ma_alpha_d(
     from semivisible.cosmo.g2 import g2_band
 
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    x = np.asarray(ma, dtype=np.float64)
-    y = np.asarray(alpha_d, dtype=np.float64)
-    if x.ndim != 1 or y.ndim != 1 or x.size < 2 or y.size < 2:
-        raise ParameterError("grid", (x.shape, y.shape), "1-D arrays of at least 2 values for ma and alpha_d")
+    x, y = _grid(ma, alpha_d, "ma and alpha_d")
     s1 = np.zeros((x.size, y.size))
     s2 = np.zeros((x.size, y.size))
     eps_g2 = np.array([g2_band(float(m), reference).eps_central for m in x])
@@ -315,28 +332,8 @@ def scan_ma_alpha_d(
         s1[i], s2[i] = _alpha_d_column(float(m), y, float(eps_g2[i]), exp.path, ratio, splitting)
         if progress is not None:
             progress(i + 1, x.size)
-    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
-    return ScanResult(
-        plane="ma-alpha_d",
-        x_name="ma_GeV",
-        y_name="alpha_d",
-        x=x,
-        y=y,
-        s1=s1,
-        s2=s2,
-        cls=cls,
-        cl=cl,
-        contours=exclusion_contours(x, y, cls, cl),
-        meta={
-            "experiment": exp.name,
-            "eps": f"central g-2 value ({reference})",
-            "ratio": ratio,
-            "splitting": splitting,
-            "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
-            + ("no systematics" if no_systematics else "background and signal systematics")
-            + f", {cl:.0%} CL",
-        },
-    )
+    meta = {"eps": f"central g-2 value ({reference})", "ratio": ratio, "splitting": splitting}
+    return _result("ma-alpha_d", ("ma_GeV", "alpha_d"), (x, y), s1, s2, exp, cl, no_systematics, meta)
 
 
 def _splitting_point(
@@ -389,10 +386,7 @@ def scan_mchi1_splitting(
     keep that affordable (MC errors grow accordingly; the tables are cached on disk).
     """
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    x = np.asarray(mchi1, dtype=np.float64)
-    y = np.asarray(splitting, dtype=np.float64)
-    if x.ndim != 1 or y.ndim != 1 or x.size < 2 or y.size < 2:
-        raise ParameterError("grid", (x.shape, y.shape), "1-D arrays of at least 2 values for mchi1 and splitting")
+    x, y = _grid(mchi1, splitting, "mchi1 and splitting")
     jobs = [(float(m), float(f), exp.path, ratio, alpha_d, reference, max_events) for m in x for f in y]
     out = np.zeros((len(jobs), 2))
     if workers > 1:
@@ -410,26 +404,5 @@ def scan_mchi1_splitting(
                 progress((k + 1) // y.size, x.size)
     s1 = out[:, 0].reshape(x.size, y.size)
     s2 = out[:, 1].reshape(x.size, y.size)
-    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
-    return ScanResult(
-        plane="mchi1-splitting",
-        x_name="mchi1_GeV",
-        y_name="splitting",
-        x=x,
-        y=y,
-        s1=s1,
-        s2=s2,
-        cls=cls,
-        cl=cl,
-        contours=exclusion_contours(x, y, cls, cl),
-        meta={
-            "experiment": exp.name,
-            "eps": f"central g-2 value ({reference})",
-            "ratio": ratio,
-            "alpha_d": alpha_d,
-            "max_events": max_events,
-            "statistics": "exact multibin CLs (S1, S2), profile likelihood, "
-            + ("no systematics" if no_systematics else "background and signal systematics")
-            + f", {cl:.0%} CL",
-        },
-    )
+    meta = {"eps": f"central g-2 value ({reference})", "ratio": ratio, "alpha_d": alpha_d, "max_events": max_events}
+    return _result("mchi1-splitting", ("mchi1_GeV", "splitting"), (x, y), s1, s2, exp, cl, no_systematics, meta)
