@@ -35,3 +35,29 @@ def test_200_eps_values(benchmark: Any, table: SignalTable) -> None:
     eps = np.logspace(-4, -1.5, 200)
     y = benchmark(signal_yields, table, eps, 0.1, EXP)
     assert y.s1.shape == (200,)
+
+
+def test_reweighting_vs_fresh_simulation_speed_ratio(table: SignalTable) -> None:
+    """Issue 5: the reweighting engine against a fresh simulation at every grid point, at equal MC precision.
+
+    A fresh simulation of one (eps, alpha_D) point costs one signal-table build from the same production table
+    (the same events, so the same MC precision); reweighting answers a whole eps column from one table.
+    """
+    import time
+
+    from semivisible.signal.invisible import production_table_for
+
+    point = DarkSector.from_benchmark(0.3, 6.312e-3)
+    prod = production_table_for(point.ma, EXP)
+    eps = np.logspace(-4, -1.5, 20)
+    t0 = time.perf_counter()
+    for e in eps[:3]:  # three fresh simulations are enough to time one
+        build_signal_table(DarkSector.from_benchmark(0.3, float(e)), EXP, table=prod, use_cache=False)
+    fresh_per_point = (time.perf_counter() - t0) / 3
+    t0 = time.perf_counter()
+    signal_yields(table, eps, 0.1, EXP)
+    reweight_per_point = (time.perf_counter() - t0) / eps.size
+    ratio = fresh_per_point / reweight_per_point
+    print(f"\nfresh {fresh_per_point * 1e3:.0f} ms/point, reweighted {reweight_per_point * 1e6:.0f} us/point")
+    print(f"speed ratio at equal MC precision: x{ratio:.0f}")
+    assert ratio > 1
