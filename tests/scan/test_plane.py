@@ -81,3 +81,17 @@ def test_splitting_plane_weakens_with_splitting_and_handles_stable_chi2() -> Non
     # At m_chi1 = 0.1 GeV, a larger splitting (shorter lifetime, Delta^5) kills the signal.
     total = res.s1[1] + res.s2[1]
     assert total[0] > total[1] > total[2]
+
+
+def test_stable_chi2_counts_as_missing_energy_in_every_plane() -> None:
+    """Delta <= 2 m_e (here m_A' = 0.03 GeV, splitting 0.05: Delta = 0.5 MeV) is S2 in all three planes alike."""
+    from semivisible.scan.plane import scan_ma_alpha_d, scan_mchi1_splitting
+
+    eps_plane = scan_ma_eps(np.array([0.03, 0.0301]), np.array([1e-4, 1e-3]), splitting=0.05)
+    ad_plane = scan_ma_alpha_d(np.array([0.03, 0.0301]), np.array([0.1, 0.2]), splitting=0.05)
+    f_plane = scan_mchi1_splitting(np.array([0.01, 0.01003]), np.array([0.05, 0.06]), max_events=5000)
+    for res in (eps_plane, ad_plane, f_plane):
+        assert np.all(res.s1[0] == 0.0)
+        assert np.all(res.s2[0] > 0.0)
+    # The alpha_D plane at alpha_D = 0.1 and the splitting plane agree at the same point (eps on the g-2 line).
+    assert ad_plane.s2[0, 0] == pytest.approx(f_plane.s2[0, 0], rel=1e-9)

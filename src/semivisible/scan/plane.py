@@ -183,6 +183,40 @@ def _result(
     )
 
 
+def _point_yields(
+    point: DarkSector,
+    exp: Experiment,
+    eps: ArrayLike,
+    alpha_d: ArrayLike,
+    *,
+    n_primaries: int | None = None,
+    max_events: int | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """S1 and S2 events at the masses of ``point`` for arrays of eps and alpha_D (broadcast).
+
+    Zero above the experiment's A' energy cut. A stable chi2 (Delta <= 2 m_e) never decays in the detector: every
+    A' -> chi1 chi2 is missing energy, i.e. S2 = EOT eff_S2 eps^2 BR Y_invisible. Otherwise the (disk-cached)
+    signal table, reweighted in lambda and BR.
+    """
+    from semivisible.model.aprime import branching_ratios
+
+    e, ad = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), np.asarray(alpha_d, dtype=np.float64))
+    zero = np.zeros(e.shape)
+    if point.ma >= exp.min_aprime_energy_gev:
+        return zero, zero.copy()
+    if point.chi2_stable:
+        if exp.spec.s2 is None:
+            return zero, zero.copy()
+        y_inv = production_table_for(point.ma, exp, n_primaries=n_primaries).yield_per_eot_per_eps2()
+        br = branching_ratios(point.ma, e, ad, point.mchi1, point.mchi2)["chi1chi2"]
+        eff = float(exp.spec.s2.efficiency.at(point.ma))
+        return zero, np.asarray(exp.eot * eff * e**2 * br * y_inv)
+    prod = None if n_primaries is None else production_table_for(point.ma, exp, n_primaries=n_primaries)
+    table = build_signal_table(point, exp, table=prod, max_events=max_events)
+    res = signal_yields(table, e, ad, exp)
+    return np.asarray(res.s1), np.asarray(res.s2)
+
+
 def _yields_at_mass(
     ma: float,
     eps: FloatArray,
@@ -192,25 +226,9 @@ def _yields_at_mass(
     splitting: float,
     n_primaries: int | None,
 ) -> tuple[FloatArray, FloatArray]:
-    """S1 and S2 events along the eps axis at one m_A' (0 where chi2 cannot decay visibly or m_A' is too heavy)."""
-    exp = load_experiment(experiment_path)
+    """S1 and S2 events along the eps axis at one m_A' (:func:`_point_yields`)."""
     point = DarkSector.build(ma, float(eps[0]), alpha_d, ratio=ratio, splitting=splitting)
-    if ma >= exp.min_aprime_energy_gev:
-        return np.zeros_like(eps), np.zeros_like(eps)
-    if point.chi2_stable:
-        s2 = np.array(
-            [
-                _stable_chi2_s2(DarkSector.build(ma, float(e), alpha_d, ratio=ratio, splitting=splitting), exp)
-                for e in eps
-            ]
-        )
-        return np.zeros_like(eps), s2
-    if n_primaries is None:
-        table = build_signal_table(point, exp)  # disk-cached
-    else:
-        table = build_signal_table(point, exp, table=production_table_for(ma, exp, n_primaries=n_primaries))
-    res = signal_yields(table, eps, alpha_d, exp)
-    return np.asarray(res.s1), np.asarray(res.s2)
+    return _point_yields(point, load_experiment(experiment_path), eps, alpha_d, n_primaries=n_primaries)
 
 
 def scan_ma_eps(
@@ -296,12 +314,8 @@ def _alpha_d_column(
     splitting: float,
 ) -> tuple[FloatArray, FloatArray]:
     """S1 and S2 along the alpha_D axis at one m_A' and eps: the same signal table, reweighted in lambda and BR."""
-    exp = load_experiment(experiment_path)
     point = DarkSector.build(ma, eps, float(alpha_d[0]), ratio=ratio, splitting=splitting)
-    if point.chi2_stable or ma >= exp.min_aprime_energy_gev:
-        return np.zeros_like(alpha_d), np.zeros_like(alpha_d)
-    res = signal_yields(build_signal_table(point, exp), eps, alpha_d, exp)
-    return np.asarray(res.s1), np.asarray(res.s2)
+    return _point_yields(point, load_experiment(experiment_path), eps, alpha_d)
 
 
 def scan_ma_alpha_d(
@@ -344,26 +358,12 @@ def _splitting_point(
 
     exp = load_experiment(experiment_path)
     ma = ratio * mchi1
-    if splitting >= ratio - 2.0 or ma >= exp.min_aprime_energy_gev:
+    if splitting >= ratio - 2.0:
         return 0.0, 0.0
     eps = g2_band(ma, reference).eps_central
     point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting)
-    if point.chi2_stable:
-        return 0.0, float(_stable_chi2_s2(point, exp))
-    res = signal_yields(build_signal_table(point, exp, max_events=max_events), eps, alpha_d, exp)
-    return float(res.s1), float(res.s2)
-
-
-def _stable_chi2_s2(point: DarkSector, exp: Experiment) -> float:
-    """Delta <= 2 m_e: chi2 never decays in the detector, every A' -> chi1 chi2 is missing energy (S2)."""
-    from semivisible.model.aprime import branching_ratios
-
-    if exp.spec.s2 is None:
-        return 0.0
-    y_inv = production_table_for(point.ma, exp).yield_per_eot_per_eps2()
-    br = float(branching_ratios(point.ma, point.eps, point.alpha_d, point.mchi1, point.mchi2)["chi1chi2"])
-    eff = float(exp.spec.s2.efficiency.at(point.ma))
-    return exp.eot * eff * point.eps**2 * br * y_inv
+    s1, s2 = _point_yields(point, exp, eps, alpha_d, max_events=max_events)
+    return float(s1), float(s2)
 
 
 def scan_mchi1_splitting(
