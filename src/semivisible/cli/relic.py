@@ -13,14 +13,13 @@ True
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from semivisible.cosmo.relic import OMEGA_DM_H2, eps_relic, relic_abundance
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, DarkSector
 
-__all__ = ["relic_command", "relic_info", "relic_rows"]
+__all__ = ["relic_info", "relic_rows"]
 
 _NOTE = (
     "chi1 chi2 -> A'* -> SM coannihilation (Griest-Seckel, g1 = g2 = 2), assuming chi1 <-> chi2 conversions stay "
@@ -79,26 +78,3 @@ def relic_rows(info: dict[str, Any]) -> list[tuple[str, Any, str]]:
     units = {"ma_GeV": "GeV", "mchi1_GeV": "GeV", "mchi2_GeV": "GeV", "delta_GeV": "GeV"}
     units["sigma_eff_v_at_xf_cm3_s"] = "cm^3/s"
     return [(k, v, units.get(k, "")) for k, v in info.items() if k != "note"]
-
-
-def relic_command(
-    ma: float,
-    alpha_d: float = BENCHMARK_ALPHA_D,
-    ratio: float | None = None,
-    splitting: float | None = None,
-    mchi1: float | None = None,
-    delta: float | None = None,
-    json_out: bool = False,
-) -> str:
-    """The text the ``relic`` command prints: one JSON object (``json_out``) or ``name = value unit`` lines.
-
-    >>> out = relic_command(0.3, splitting=1e-3, json_out=True)
-    >>> json.loads(out)["alpha_d"]
-    0.1
-    """
-    info = relic_info(ma, alpha_d, ratio, splitting, mchi1, delta)
-    if json_out:
-        return json.dumps(info, indent=2, allow_nan=False)
-    lines = [f"{name} = {value:.6g} {unit}".rstrip() for name, value, unit in relic_rows(info) if value is not None]
-    lines.append(f"note: {info['note']}")
-    return "\n".join(lines)

@@ -275,6 +275,7 @@ class DarkSector:
 
         stable = self.chi2_stable
         ctau = self.ctau_chi2_m
+        brs = self.branching_ratios
         out: dict[str, Any] = {
             "ma_GeV": self.ma,
             "eps": self.eps,
@@ -286,8 +287,8 @@ class DarkSector:
             "splitting": self.splitting,
             "y": self.y,
             "gamma_aprime_GeV": self.gamma_aprime,
-            "br_aprime_chi1chi2": self.branching_ratios["chi1chi2"],
-            "branching_ratios": self.branching_ratios,
+            "br_aprime_chi1chi2": brs["chi1chi2"],
+            "branching_ratios": brs,
             "gamma_chi2_GeV": self.gamma_chi2,
             "gamma_chi2_ee_GeV": self.gamma_chi2_ee,
             "gamma_chi2_mumu_GeV": self.gamma_chi2_mumu,
