@@ -95,3 +95,56 @@ def test_stable_chi2_counts_as_missing_energy_in_every_plane() -> None:
         assert np.all(res.s2[0] > 0.0)
     # The alpha_D plane at alpha_D = 0.1 and the splitting plane agree at the same point (eps on the g-2 line).
     assert ad_plane.s2[0, 0] == pytest.approx(f_plane.s2[0, 0], rel=1e-9)
+
+
+def test_any_plane_mchi1_vs_eps_equals_the_ma_eps_plane() -> None:
+    """x = m_chi1 is x = m_A'/ratio: the (m_chi1, eps) plane equals the (m_A', eps) plane on the same points."""
+    from semivisible.scan.plane import scan_plane
+
+    ma, eps = np.array([0.15, 0.3]), np.geomspace(1e-4, 1e-2, 4)
+    a = scan_plane("ma", ma, "eps", eps, n_primaries=800)
+    b = scan_plane("mchi1", ma / 3.0, "eps", eps, n_primaries=800)
+    assert b.plane == "mchi1-eps"
+    assert b.x_name == "mchi1_GeV"
+    np.testing.assert_allclose(b.s1, a.s1, rtol=1e-12)
+    np.testing.assert_allclose(b.s2, a.s2, rtol=1e-12)
+
+
+def test_ma_splitting_plane_with_fixed_eps() -> None:
+    from semivisible.scan.plane import scan_plane
+
+    res = scan_plane("ma", np.array([0.2, 0.3]), "splitting", np.array([0.2, 0.4, 1.5]), eps=5e-3, max_events=4000)
+    assert res.plane == "ma-splitting"
+    assert res.meta["eps"] == 5e-3
+    # splitting >= ratio - 2 = 1: A' -> chi1 chi2 is closed, no signal.
+    assert np.all(res.s1[:, 2] == 0.0)
+    assert np.all(res.s2[:, 2] == 0.0)
+    assert np.all(res.s1[:, 0] + res.s2[:, 0] > res.s1[:, 1] + res.s2[:, 1])
+
+
+def test_bad_plane_axes() -> None:
+    from semivisible.scan.plane import scan_plane
+
+    with pytest.raises(ParameterError, match="x_name"):
+        scan_plane("mchi2", [0.1, 0.2], "eps", [1e-3, 1e-2])
+    with pytest.raises(ParameterError, match="y_name"):
+        scan_plane("ma", [0.1, 0.2], "ratio", [3.0, 4.0])
+    with pytest.raises(ParameterError, match="eps"):
+        scan_plane("ma", [0.1, 0.2], "alpha_d", [0.1, 0.2], eps="central")
+    with pytest.raises(ParameterError, match="ma"):
+        scan_plane("ma", [-0.1, 0.2], "eps", [1e-3, 1e-2])
+
+
+def test_expected_contours_at_zero_observed() -> None:
+    """n = 0 with b > 0: the median expected limit is the n = 0 limit or looser; the expected contour exists."""
+    ma, eps = np.geomspace(0.05, 0.5, 6), np.geomspace(1e-4, 3e-2, 30)
+    res = scan_ma_eps(ma, eps, n_primaries=800)
+    assert res.expected_ratio is not None
+    assert res.expected_ratio.shape == (*res.cls.shape, 5)
+    # The -2 sigma limit is the tightest: its ratio is the largest.
+    assert np.all(res.expected_ratio[..., 0] >= res.expected_ratio[..., 4] - 1e-12)
+    assert len(res.expected["median"]) >= 1
+    excl, exp_excl = res.excluded, res.expected_excluded
+    assert exp_excl is not None
+    # Observing 0 events is at least as constraining as the median expectation.
+    assert np.all(exp_excl <= excl)

@@ -1,19 +1,30 @@
 """Parameter-plane scans: signal yields, CLs and exclusion contours on a grid.
 
-The (m_A', eps) plane at fixed alpha_D, ratio and splitting needs one signal table per mass; every eps is then a
-lookup (:func:`semivisible.signal.semivisible.signal_yields`). CLs is the exact multibin (S1, S2) CLs with the
+Any plane of (x, y) with x in {``ma``, ``mchi1``} and y in {``eps``, ``alpha_d``, ``splitting``}, the other
+parameters fixed (:func:`scan_plane`); eps can be tied to the central g-2 value at each m_A' (``eps="g2"``), as
+in the paper's Fig. 5. A scan is a list of columns, one per x value:
+
+* y = eps or alpha_D: one signal table for the column's masses, every y is a reweighting in lambda = 1/(c tau)
+  and BR(A' -> chi1 chi2) (:func:`semivisible.signal.semivisible.signal_yields`);
+* y = splitting: every point has its own chi2 mass, so its own (thinned, ``max_events``) signal table.
+
+Columns run serially, in local processes or on Dask (:mod:`semivisible.scan.executors`), with an optional
+checkpoint directory that lets a killed scan resume. CLs is the exact multibin (S1, S2) CLs with the
 profile-likelihood test statistic and the experiment's background and signal systematics
 (:func:`semivisible.stats.cls.cls_of_signal`); for n = 0 and no systematics it is exp(-(S1 + S2))
 (:func:`cls_n0`). Exclusion contours are the CLs = 1 - CL level lines of log CLs on the grid in
 (log x, log y), interpolated by marching squares (contourpy), so they have no grid staircase and keep
-upper edges, lower edges, closed regions and islands.
+upper edges, lower edges, closed regions and islands. The expected contours (median, 1 and 2 sigma) are the
+level lines (S1 + S2)/s_up,exp(f_S1) = 1 of the expected event limits.
 
 Examples
 --------
 >>> import numpy as np
->>> res = scan_ma_eps(np.array([0.2, 0.3]), np.logspace(-4, -2, 5), n_primaries=500)
+>>> res = scan_plane("ma", np.array([0.2, 0.3]), "eps", np.logspace(-4, -2, 5), n_primaries=500)
 >>> res.cls.shape
 (2, 5)
+>>> res.plane
+'ma-eps'
 """
 
 from __future__ import annotations
@@ -30,23 +41,35 @@ from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
 from semivisible.experiments import Experiment, load_experiment
-from semivisible.io.cache import atomic_write_text
+from semivisible.io.cache import atomic_write_text, cache_key
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
+from semivisible.scan.executors import Checkpoint, run_columns
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import build_signal_table, signal_yields
-from semivisible.stats.cls import cls_of_signal
+from semivisible.stats.cls import cls_of_signal, event_limit_table
 
 __all__ = [
+    "EXPECTED_NAMES",
+    "X_AXES",
+    "Y_AXES",
     "ScanResult",
     "band_excluded_up_to",
     "cls_n0",
     "exclusion_contours",
+    "expected_contours",
     "scan_ma_alpha_d",
     "scan_ma_eps",
     "scan_mchi1_splitting",
+    "scan_plane",
 ]
 
 FloatArray = NDArray[np.float64]
+
+#: The x axes of a plane (GeV): the A' mass, or the chi1 mass with m_A' = ratio * m_chi1.
+X_AXES: tuple[str, ...] = ("ma", "mchi1")
+#: The y axes of a plane: the kinetic mixing, the dark coupling, or Delta/m_chi1.
+Y_AXES: tuple[str, ...] = ("eps", "alpha_d", "splitting")
+_COLUMN_NAMES = {"ma": "ma_GeV", "mchi1": "mchi1_GeV", "eps": "eps", "alpha_d": "alpha_d", "splitting": "splitting"}
 
 
 def cls_n0(s1: ArrayLike, s2: ArrayLike) -> FloatArray:
@@ -58,6 +81,14 @@ def cls_n0(s1: ArrayLike, s2: ArrayLike) -> FloatArray:
     return np.asarray(np.exp(-(np.asarray(s1, dtype=np.float64) + np.asarray(s2, dtype=np.float64))))
 
 
+def _level_lines(x: FloatArray, y: FloatArray, z: FloatArray, level: float) -> list[FloatArray]:
+    """The z = level lines of a (len(x), len(y)) grid, by marching squares in (log x, log y)."""
+    import contourpy
+
+    gen = contourpy.contour_generator(np.log(x), np.log(y), np.asarray(z).T, name="serial")  # z[y, x]
+    return [np.exp(np.asarray(line)) for line in gen.lines(level) if len(line) > 1]
+
+
 def exclusion_contours(x: FloatArray, y: FloatArray, cls: FloatArray, cl: float = 0.9) -> list[FloatArray]:
     """The CLs = 1 - cl lines of a (len(x), len(y)) grid, as (N, 2) arrays of (x, y), found in log-log space.
 
@@ -67,13 +98,21 @@ def exclusion_contours(x: FloatArray, y: FloatArray, cls: FloatArray, cl: float 
     >>> len(lines) >= 1
     True
     """
-    import contourpy
+    return _level_lines(x, y, np.log(np.clip(cls, 1e-300, None)), math.log(1.0 - cl))
 
-    lx, ly = np.log(x), np.log(y)
-    z = np.log(np.clip(cls, 1e-300, None)).T  # contourpy wants z[y, x]
-    gen = contourpy.contour_generator(lx, ly, z, name="serial")
-    lines = gen.lines(math.log(1.0 - cl))
-    return [np.exp(np.asarray(line)) for line in lines if len(line) > 1]
+
+def expected_contours(x: FloatArray, y: FloatArray, expected_ratio: FloatArray) -> dict[str, list[FloatArray]]:
+    """The expected exclusion lines: (S1 + S2)/s_up,exp = 1 at the median and the 1 and 2 sigma band edges.
+
+    ``expected_ratio[..., k]`` is the signal over the expected limit at :data:`semivisible.stats.cls.BAND_LEVELS`
+    ``[k]`` (-2, -1, 0, +1, +2 sigma); the keys are ``"-2sigma"``, ..., ``"median"``, ..., ``"+2sigma"``.
+    """
+    z = np.log(np.clip(expected_ratio, 1e-300, None))
+    return {name: _level_lines(x, y, z[..., k], 0.0) for k, name in enumerate(EXPECTED_NAMES)}
+
+
+#: Names of the expected-limit levels, in the order of :data:`semivisible.stats.cls.BAND_LEVELS`.
+EXPECTED_NAMES: tuple[str, ...] = ("-2sigma", "-1sigma", "median", "+1sigma", "+2sigma")
 
 
 @dataclass
@@ -91,36 +130,57 @@ class ScanResult:
     cl: float
     contours: list[FloatArray] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    expected_ratio: FloatArray | None = None
+    expected: dict[str, list[FloatArray]] = field(default_factory=dict)
 
     @property
     def excluded(self) -> NDArray[np.bool_]:
         """CLs < 1 - cl on the grid."""
         return np.asarray(self.cls < 1.0 - self.cl)
 
+    @property
+    def expected_excluded(self) -> NDArray[np.bool_] | None:
+        """Excluded by the median expected limit, (S1 + S2) > s_up,exp(f_S1); None if not computed."""
+        return None if self.expected_ratio is None else np.asarray(self.expected_ratio[..., 2] > 1.0)
+
     def to_records(self) -> list[dict[str, float]]:
         """One dict per grid point."""
         recs = []
+        exp_excl = self.expected_excluded
         for i, xv in enumerate(self.x):
             for j, yv in enumerate(self.y):
-                recs.append(
-                    {
-                        self.x_name: float(xv),
-                        self.y_name: float(yv),
-                        "s1": float(self.s1[i, j]),
-                        "s2": float(self.s2[i, j]),
-                        "cls": float(self.cls[i, j]),
-                        "excluded": bool(self.cls[i, j] < 1.0 - self.cl),
-                    }
-                )
+                rec = {
+                    self.x_name: float(xv),
+                    self.y_name: float(yv),
+                    "s1": float(self.s1[i, j]),
+                    "s2": float(self.s2[i, j]),
+                    "cls": float(self.cls[i, j]),
+                    "excluded": bool(self.cls[i, j] < 1.0 - self.cl),
+                }
+                if exp_excl is not None:
+                    rec["expected_excluded"] = bool(exp_excl[i, j])
+                recs.append(rec)
         return recs
 
     def to_csv(self, path: str | Path) -> None:
         """Write the grid as CSV (atomically)."""
         cols = [self.x_name, self.y_name, "s1", "s2", "cls", "excluded"]
+        if self.expected_ratio is not None:
+            cols.append("expected_excluded")
         lines = [",".join(cols)]
         for rec in self.to_records():
-            lines.append(",".join(f"{rec[c]:.8g}" if c != "excluded" else str(int(rec[c])) for c in cols))
+            lines.append(",".join(f"{rec[c]:.8g}" if "excluded" not in c else str(int(rec[c])) for c in cols))
         atomic_write_text(path, "\n".join(lines) + "\n")
+
+    def to_hepdata(self, directory: str | Path, **kwargs: Any) -> list[Path]:
+        """Write a HEPData submission (hepdata_lib) with the observed and expected contours and the CLs grid.
+
+        See :func:`semivisible.io.hepdata.write_hepdata` for the keyword arguments and the files written.
+        """
+        from semivisible.io.hepdata import write_hepdata
+
+        paths: list[Path] = write_hepdata(self, directory, **kwargs)
+        return paths
 
     def to_json(self, path: str | Path) -> None:
         """Write axes, CLs grid, contours and metadata as JSON (atomically)."""
@@ -135,6 +195,7 @@ class ScanResult:
             "s1": self.s1.tolist(),
             "s2": self.s2.tolist(),
             "contours": [c.tolist() for c in self.contours],
+            "expected_contours": {k: [c.tolist() for c in v] for k, v in self.expected.items()},
             "meta": self.meta,
         }
         atomic_write_text(path, json.dumps(payload, indent=1, default=str))
@@ -164,6 +225,11 @@ def _result(
     x, y = axes
     cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
     systematics = "no systematics" if no_systematics else "background and signal systematics"
+    total = s1 + s2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f1 = np.where(total > 0, s1 / np.where(total > 0, total, 1.0), 0.5)
+    s_up_exp = event_limit_table(exp.path, no_systematics=no_systematics, cl=cl).s_up_expected(f1)
+    ratio = total[..., None] / s_up_exp
     return ScanResult(
         plane=plane,
         x_name=names[0],
@@ -175,6 +241,8 @@ def _result(
         cls=cls,
         cl=cl,
         contours=exclusion_contours(x, y, cls, cl),
+        expected_ratio=ratio,
+        expected=expected_contours(x, y, ratio),
         meta={
             "experiment": exp.name,
             **meta,
@@ -217,18 +285,146 @@ def _point_yields(
     return np.asarray(res.s1), np.asarray(res.s2)
 
 
-def _yields_at_mass(
-    ma: float,
-    eps: FloatArray,
-    experiment_path: str,
-    alpha_d: float,
-    ratio: float,
-    splitting: float,
-    n_primaries: int | None,
-) -> tuple[FloatArray, FloatArray]:
-    """S1 and S2 events along the eps axis at one m_A' (:func:`_point_yields`)."""
-    point = DarkSector.build(ma, float(eps[0]), alpha_d, ratio=ratio, splitting=splitting)
-    return _point_yields(point, load_experiment(experiment_path), eps, alpha_d, n_primaries=n_primaries)
+@dataclass(frozen=True)
+class _Column:
+    """One column of a scan: an x value and all the y values, with the fixed parameters (picklable)."""
+
+    x_name: str
+    x: float
+    y_name: str
+    y: tuple[float, ...]
+    experiment_path: str
+    eps: float | None  # fixed eps; None: the central g-2 value of ``reference`` at each m_A'
+    alpha_d: float
+    ratio: float
+    splitting: float
+    reference: str
+    n_primaries: int | None
+    max_events: int | None
+
+    def eps_at(self, ma: float) -> float:
+        if self.eps is not None:
+            return self.eps
+        from semivisible.cosmo.g2 import g2_band
+
+        return float(g2_band(ma, self.reference).eps_central)
+
+
+def _column_yields(job: _Column) -> tuple[FloatArray, FloatArray]:
+    """S1 and S2 along the y axis of one column (module level, so that it runs in other processes)."""
+    exp = load_experiment(job.experiment_path)
+    y = np.asarray(job.y, dtype=np.float64)
+    ma = job.x if job.x_name == "ma" else job.ratio * job.x
+    if job.y_name == "splitting":
+        s1, s2 = np.zeros(y.size), np.zeros(y.size)
+        eps = job.eps_at(ma)
+        for k, f in enumerate(y):
+            if f >= job.ratio - 2.0:
+                continue  # A' -> chi1 chi2 closed: no signal
+            point = DarkSector.build(ma, eps, job.alpha_d, ratio=job.ratio, splitting=float(f))
+            a, b = _point_yields(point, exp, eps, job.alpha_d, n_primaries=job.n_primaries, max_events=job.max_events)
+            s1[k], s2[k] = float(a), float(b)
+        return s1, s2
+    eps_arr = y if job.y_name == "eps" else np.full(y.size, job.eps_at(ma))
+    ad_arr = y if job.y_name == "alpha_d" else np.full(y.size, job.alpha_d)
+    point = DarkSector.build(ma, float(eps_arr[0]), float(ad_arr.min()), ratio=job.ratio, splitting=job.splitting)
+    return _point_yields(point, exp, eps_arr, ad_arr, n_primaries=job.n_primaries, max_events=job.max_events)
+
+
+def scan_plane(
+    x_name: str,
+    x: ArrayLike,
+    y_name: str,
+    y: ArrayLike,
+    experiment: Experiment | str = "na64-2016-2018",
+    *,
+    eps: float | str = "g2",
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    ratio: float = BENCHMARK_RATIO,
+    splitting: float = BENCHMARK_SPLITTING,
+    reference: str = "wp2020-world2021",
+    cl: float = 0.9,
+    no_systematics: bool = False,
+    n_primaries: int | None = None,
+    max_events: int | None = None,
+    executor: str = "serial",
+    workers: int = 1,
+    scheduler: str | None = None,
+    checkpoint: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    """Scan the plane (x_name, y_name): x in :data:`X_AXES` (GeV), y in :data:`Y_AXES`, the rest fixed.
+
+    Args:
+        x_name, x: ``"ma"`` (m_A') or ``"mchi1"`` (m_chi1, with m_A' = ``ratio`` m_chi1), and its values in GeV.
+        y_name, y: ``"eps"``, ``"alpha_d"`` or ``"splitting"`` (Delta/m_chi1), and its values.
+        experiment: an experiment name or file (:func:`semivisible.experiments.load_experiment`).
+        eps: the fixed eps when it is not the y axis: a number, or ``"g2"`` for the central g-2 value of
+            ``reference`` at each m_A' (the paper's Fig. 5).
+        alpha_d, ratio, splitting: the other fixed parameters (benchmark defaults).
+        cl: confidence level of the exclusion (0.9).
+        no_systematics: drop the background and signal uncertainties from CLs.
+        n_primaries, max_events: MC statistics (the experiment's default; ``max_events`` thins the tables).
+        executor, workers, scheduler: see :func:`semivisible.scan.executors.run_columns`.
+        checkpoint: a directory that keeps finished columns, so that a killed scan resumes where it stopped.
+        progress: ``progress(done, total)`` after each column.
+
+    The result does not depend on the executor or on a resume (every table is seeded by its inputs).
+    """
+    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    if x_name not in X_AXES:
+        raise ParameterError("x_name", x_name, "one of " + ", ".join(X_AXES))
+    if y_name not in Y_AXES:
+        raise ParameterError("y_name", y_name, "one of " + ", ".join(Y_AXES))
+    if isinstance(eps, str) and eps != "g2":
+        raise ParameterError("eps", eps, "a number > 0, or 'g2' (the central g-2 value at each m_A')")
+    xa, ya = _grid(x, y, f"{x_name} and {y_name}")
+    for name, values in ((x_name, xa), (y_name, ya)):
+        if not np.all(np.isfinite(values)) or np.any(values <= 0):
+            raise ParameterError(name, values.tolist(), f"{name} > 0 and finite at every grid point")
+    fixed_eps = None if isinstance(eps, str) else float(eps)
+    if y_name == "splitting" and max_events is None:
+        max_events = 30_000  # one table per point: thinned, the MC error grows accordingly
+    jobs = [
+        _Column(
+            x_name,
+            float(xv),
+            y_name,
+            tuple(float(v) for v in ya),
+            exp.path,
+            fixed_eps,
+            alpha_d,
+            ratio,
+            splitting,
+            reference,
+            n_primaries,
+            max_events,
+        )
+        for xv in xa
+    ]
+    inputs = {
+        "jobs": [job.__dict__ for job in jobs],
+        "experiment": exp.spec.model_dump(mode="json"),
+    }
+    ck = None if checkpoint is None else Checkpoint(checkpoint, cache_key("scan", inputs))
+    columns = run_columns(
+        _column_yields, jobs, executor=executor, workers=workers, scheduler=scheduler, checkpoint=ck, progress=progress
+    )
+    s1 = np.stack([c[0] for c in columns])
+    s2 = np.stack([c[1] for c in columns])
+    meta: dict[str, Any] = {}
+    if y_name != "eps":
+        meta["eps"] = f"central g-2 value ({reference})" if fixed_eps is None else fixed_eps
+    if y_name != "alpha_d":
+        meta["alpha_d"] = alpha_d
+    meta["ratio"] = ratio
+    if y_name != "splitting":
+        meta["splitting"] = splitting
+    if max_events is not None:
+        meta["max_events"] = max_events
+    plane = f"{x_name}-{y_name}"
+    names = (_COLUMN_NAMES[x_name], _COLUMN_NAMES[y_name])
+    return _result(plane, names, (xa, ya), s1, s2, exp, cl, no_systematics, meta)
 
 
 def scan_ma_eps(
@@ -244,33 +440,105 @@ def scan_ma_eps(
     workers: int = 1,
     no_systematics: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    **options: Any,
 ) -> ScanResult:
-    """Scan the (m_A', eps) plane at fixed alpha_D, m_A'/m_chi1 and Delta/m_chi1 (the paper's Fig. 4).
+    """The (m_A', eps) plane at fixed alpha_D, m_A'/m_chi1 and Delta/m_chi1 (the paper's Fig. 4).
 
-    ``workers`` > 1 spreads the masses over local processes; the result is identical to the serial one (every
-    table is seeded by its own inputs).
+    :func:`scan_plane` with x = ``"ma"``, y = ``"eps"``; ``workers`` > 1 uses local processes.
     """
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    x, y = _grid(ma, eps, "ma and eps")
-    s1 = np.zeros((x.size, y.size))
-    s2 = np.zeros((x.size, y.size))
-    jobs = [(float(m), y, exp.path, alpha_d, ratio, splitting, n_primaries) for m in x]
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+    options.setdefault("executor", "processes" if workers > 1 else "serial")
+    return scan_plane(
+        "ma",
+        ma,
+        "eps",
+        eps,
+        experiment,
+        alpha_d=alpha_d,
+        ratio=ratio,
+        splitting=splitting,
+        cl=cl,
+        n_primaries=n_primaries,
+        workers=workers,
+        no_systematics=no_systematics,
+        progress=progress,
+        **options,
+    )
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_yields_at_mass, *job): i for i, job in enumerate(jobs)}
-            for done, fut in enumerate(as_completed(futures), start=1):
-                s1[futures[fut]], s2[futures[fut]] = fut.result()
-                if progress is not None:
-                    progress(done, x.size)
-    else:
-        for i, job in enumerate(jobs):
-            s1[i], s2[i] = _yields_at_mass(*job)
-            if progress is not None:
-                progress(i + 1, x.size)
-    meta = {"alpha_d": alpha_d, "ratio": ratio, "splitting": splitting}
-    return _result("ma-eps", ("ma_GeV", "eps"), (x, y), s1, s2, exp, cl, no_systematics, meta)
+
+def scan_ma_alpha_d(
+    ma: ArrayLike,
+    alpha_d: ArrayLike,
+    experiment: Experiment | str = "na64-2016-2018",
+    *,
+    reference: str = "wp2020-world2021",
+    ratio: float = BENCHMARK_RATIO,
+    splitting: float = BENCHMARK_SPLITTING,
+    cl: float = 0.9,
+    no_systematics: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    **options: Any,
+) -> ScanResult:
+    """(m_A', alpha_D) with eps on the central g-2 value of ``reference`` at each m_A' (the paper's Fig. 5 top).
+
+    alpha_D changes only the chi2 lifetime and BR(A' -> chi1 chi2), so each mass needs one signal table (shared
+    with the (m_A', eps) plane through the disk cache). :func:`scan_plane` with x = ``"ma"``, y = ``"alpha_d"``.
+    """
+    return scan_plane(
+        "ma",
+        ma,
+        "alpha_d",
+        alpha_d,
+        experiment,
+        eps="g2",
+        reference=reference,
+        ratio=ratio,
+        splitting=splitting,
+        cl=cl,
+        no_systematics=no_systematics,
+        progress=progress,
+        **options,
+    )
+
+
+def scan_mchi1_splitting(
+    mchi1: ArrayLike,
+    splitting: ArrayLike,
+    experiment: Experiment | str = "na64-2016-2018",
+    *,
+    reference: str = "wp2020-world2021",
+    ratio: float = BENCHMARK_RATIO,
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    cl: float = 0.9,
+    no_systematics: bool = False,
+    max_events: int = 30_000,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    **options: Any,
+) -> ScanResult:
+    """(m_chi1, Delta/m_chi1) with eps on the central g-2 value (the paper's Fig. 5 bottom).
+
+    Every point has its own chi2 mass, so its own signal table; ``max_events`` thins the production tables to
+    keep that affordable (MC errors grow accordingly; the tables are cached on disk). :func:`scan_plane` with
+    x = ``"mchi1"``, y = ``"splitting"``.
+    """
+    options.setdefault("executor", "processes" if workers > 1 else "serial")
+    return scan_plane(
+        "mchi1",
+        mchi1,
+        "splitting",
+        splitting,
+        experiment,
+        eps="g2",
+        reference=reference,
+        ratio=ratio,
+        alpha_d=alpha_d,
+        cl=cl,
+        no_systematics=no_systematics,
+        max_events=max_events,
+        workers=workers,
+        progress=progress,
+        **options,
+    )
 
 
 def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021") -> float:
@@ -303,106 +571,3 @@ def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021")
     lx0, lx1 = math.log(result.x[k - 1]), math.log(result.x[k])
     frac = -marg[k - 1] / (marg[k] - marg[k - 1])
     return float(math.exp(lx0 + frac * (lx1 - lx0)))
-
-
-def _alpha_d_column(
-    ma: float,
-    alpha_d: FloatArray,
-    eps: float,
-    experiment_path: str,
-    ratio: float,
-    splitting: float,
-) -> tuple[FloatArray, FloatArray]:
-    """S1 and S2 along the alpha_D axis at one m_A' and eps: the same signal table, reweighted in lambda and BR."""
-    point = DarkSector.build(ma, eps, float(alpha_d[0]), ratio=ratio, splitting=splitting)
-    return _point_yields(point, load_experiment(experiment_path), eps, alpha_d)
-
-
-def scan_ma_alpha_d(
-    ma: ArrayLike,
-    alpha_d: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
-    *,
-    reference: str = "wp2020-world2021",
-    ratio: float = BENCHMARK_RATIO,
-    splitting: float = BENCHMARK_SPLITTING,
-    cl: float = 0.9,
-    no_systematics: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> ScanResult:
-    """Scan (m_A', alpha_D) with eps on the central g-2 value of ``reference`` at each m_A' (the paper's Fig. 5 top).
-
-    alpha_D changes only the chi2 lifetime and BR(A' -> chi1 chi2), so each mass needs one signal table (shared
-    with the (m_A', eps) plane through the disk cache).
-    """
-    from semivisible.cosmo.g2 import g2_band
-
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    x, y = _grid(ma, alpha_d, "ma and alpha_d")
-    s1 = np.zeros((x.size, y.size))
-    s2 = np.zeros((x.size, y.size))
-    eps_g2 = np.array([g2_band(float(m), reference).eps_central for m in x])
-    for i, m in enumerate(x):
-        s1[i], s2[i] = _alpha_d_column(float(m), y, float(eps_g2[i]), exp.path, ratio, splitting)
-        if progress is not None:
-            progress(i + 1, x.size)
-    meta = {"eps": f"central g-2 value ({reference})", "ratio": ratio, "splitting": splitting}
-    return _result("ma-alpha_d", ("ma_GeV", "alpha_d"), (x, y), s1, s2, exp, cl, no_systematics, meta)
-
-
-def _splitting_point(
-    mchi1: float, splitting: float, experiment_path: str, ratio: float, alpha_d: float, reference: str, max_events: int
-) -> tuple[float, float]:
-    """S1 and S2 at one (m_chi1, Delta/m_chi1) with eps on the central g-2 value at m_A' = ratio m_chi1."""
-    from semivisible.cosmo.g2 import g2_band
-
-    exp = load_experiment(experiment_path)
-    ma = ratio * mchi1
-    if splitting >= ratio - 2.0:
-        return 0.0, 0.0
-    eps = g2_band(ma, reference).eps_central
-    point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting)
-    s1, s2 = _point_yields(point, exp, eps, alpha_d, max_events=max_events)
-    return float(s1), float(s2)
-
-
-def scan_mchi1_splitting(
-    mchi1: ArrayLike,
-    splitting: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
-    *,
-    reference: str = "wp2020-world2021",
-    ratio: float = BENCHMARK_RATIO,
-    alpha_d: float = BENCHMARK_ALPHA_D,
-    cl: float = 0.9,
-    no_systematics: bool = False,
-    max_events: int = 30_000,
-    workers: int = 1,
-    progress: Callable[[int, int], None] | None = None,
-) -> ScanResult:
-    """Scan (m_chi1, Delta/m_chi1) with eps on the central g-2 value (the paper's Fig. 5 bottom).
-
-    Every point has its own chi2 mass, so its own signal table; ``max_events`` thins the production tables to
-    keep that affordable (MC errors grow accordingly; the tables are cached on disk).
-    """
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    x, y = _grid(mchi1, splitting, "mchi1 and splitting")
-    jobs = [(float(m), float(f), exp.path, ratio, alpha_d, reference, max_events) for m in x for f in y]
-    out = np.zeros((len(jobs), 2))
-    if workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for k, val in enumerate(pool.map(_splitting_point, *zip(*jobs, strict=True), chunksize=8)):
-                out[k] = val
-                if progress is not None and (k + 1) % y.size == 0:
-                    progress((k + 1) // y.size, x.size)
-    else:
-        for k, job in enumerate(jobs):
-            out[k] = _splitting_point(*job)
-            if progress is not None and (k + 1) % y.size == 0:
-                progress((k + 1) // y.size, x.size)
-    s1 = out[:, 0].reshape(x.size, y.size)
-    s2 = out[:, 1].reshape(x.size, y.size)
-    meta = {"eps": f"central g-2 value ({reference})", "ratio": ratio, "alpha_d": alpha_d, "max_events": max_events}
-    return _result("mchi1-splitting", ("mchi1_GeV", "splitting"), (x, y), s1, s2, exp, cl, no_systematics, meta)
