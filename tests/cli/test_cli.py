@@ -211,19 +211,54 @@ def test_yields_stable_chi2_exit_2() -> None:
 
 
 def test_reproduce_small_grid(tmp_path: Any) -> None:
-    code, _, err = run("reproduce", "--out", str(tmp_path), "--n-ma", "3", "--n-eps", "8", "--workers", "1")
+    code, _, err = run(
+        "reproduce", "--out", str(tmp_path), "--n-x", "4", "--n-y", "8", "--mass-nodes", "3",
+        "--splitting-nodes", "3", "--workers", "1", "--hepdata",
+    )  # fmt: skip
     assert code == 0, err
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert 0.01 <= summary["headline_g2_excluded_up_to_GeV"] <= 1.0
-    assert (tmp_path / "fig4.png").exists()
-    assert (tmp_path / "fig4.pdf").exists()
-    assert (tmp_path / "fig5_top.png").exists()
+    assert set(summary["fig5_bottom_excluded_up_to_mchi1_GeV"]) >= {"0.4", "0.5"}
+    for stem in ("fig4", "fig5_top", "fig5_bottom"):
+        for ext in ("png", "pdf", "csv", "json"):
+            assert (tmp_path / f"{stem}.{ext}").exists()
+        assert (tmp_path / f"{stem}-hepdata" / "submission.tar.gz").exists()
+    assert (tmp_path / "fig5_bottom_projection.json").exists()
 
 
 def test_scan_bad_plane(tmp_path: Any) -> None:
     code, _, err = run("scan", "--out", str(tmp_path), "--plane", "eps-delta")
     assert code == 2
     assert "plane" in err
+    code, _, err = run("scan", "--out", str(tmp_path), "--eps", "large", "--plane", "ma-alpha_d")
+    assert code == 2
+    assert "eps = 'large'" in err
+    code, _, err = run("scan", "--out", str(tmp_path), "--executor", "mpi", "--n-x", "2", "--n-y", "2")
+    assert code == 2
+    assert "executor" in err
+
+
+def test_scan_any_plane_with_checkpoint(tmp_path: Any) -> None:
+    args = ["scan", "--out", str(tmp_path / "o"), "--plane", "mchi1-alpha_d", "--n-x", "3", "--n-y", "4"]
+    args += ["--x-range", "0.05", "0.13", "--executor", "serial", "--checkpoint", str(tmp_path / "ck"), "--json"]
+    code, out, err = run(*args)
+    assert code == 0, err
+    info = json.loads(out)
+    assert info["plane"] == "mchi1-alpha_d"
+    assert (tmp_path / "o" / "mchi1-alpha_d.png").exists()
+    assert (tmp_path / "o" / "mchi1-alpha_d-hepdata" / "submission.yaml").exists()
+    assert len(list((tmp_path / "ck").glob("column-*.npz"))) == 3
+
+
+def test_point_json() -> None:
+    code, out, err = run("point", "--ma", "0.3", "--eps", "6.312e-3", "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert info["excluded"] is True
+    assert info["cls"] < 0.1
+    assert {"s1", "s2", "s_up_obs", "s_up_exp"} <= set(info)
+    code, out, _ = run("point", "--ma", "0.9", "--eps", "1e-2", "--json")
+    assert json.loads(out)["excluded"] is False
 
 
 def test_relic_json() -> None:

@@ -15,7 +15,7 @@ def test_hepdata_submission_of_a_scan(tmp_path: Path) -> None:
 
     res = scan_ma_eps(np.geomspace(0.05, 0.5, 5), np.geomspace(1e-4, 3e-2, 25), n_primaries=800)
     out = tmp_path / "hepdata"
-    paths = res.to_hepdata(out, location="Figure 4")
+    paths = res.to_hepdata(out, location="Figure 4", grid=True)
     names = {p.name for p in paths}
     assert {"submission.yaml", "grid.yaml", "submission.tar.gz"} <= names
     assert any(n.startswith("observed_") for n in names)

@@ -28,8 +28,8 @@ def test_contours_of_a_known_island() -> None:
 
 def test_scan_serial_equals_processes_and_exports(tmp_path: Path) -> None:
     ma, eps = np.array([0.1, 0.3]), np.geomspace(1e-4, 1e-2, 6)
-    a = scan_ma_eps(ma, eps, n_primaries=800)
-    b = scan_ma_eps(ma, eps, n_primaries=800, workers=2)
+    a = scan_ma_eps(ma, eps, n_primaries=800, use_cache=False)
+    b = scan_ma_eps(ma, eps, n_primaries=800, workers=2, use_cache=False)
     np.testing.assert_array_equal(a.s1, b.s1)
     np.testing.assert_array_equal(a.s2, b.s2)
     a.to_csv(tmp_path / "p.csv")

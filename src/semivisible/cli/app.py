@@ -444,129 +444,250 @@ def upper_limit_cmd(
 OutDir = Annotated[Path, typer.Option("--out", help="Output directory (created if needed).")]
 
 
-def _scan_with_progress(label: str, experiment: str, n_ma: int, n_eps: int, workers: int, **kw: Any) -> Any:
+_DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    "ma": (0.01, 1.0),
+    "eps": (1e-5, 3e-2),
+    "alpha_d": (1e-3, 1.0),
+}
+
+
+def _axis(name: str, bounds: tuple[float, float] | None, n: int, ratio: float) -> Any:
+    """Grid of one scan axis: log-spaced, except the splitting (linear). Defaults as in the paper's figures."""
     import numpy as np
 
-    from semivisible.scan import scan_ma_eps
+    if bounds is None:
+        if name == "mchi1":
+            lo, hi = _DEFAULT_RANGES["ma"][0] / ratio, _DEFAULT_RANGES["ma"][1] / ratio
+        elif name == "splitting":
+            lo, hi = 0.02, 0.98 * (ratio - 2.0)
+        else:
+            lo, hi = _DEFAULT_RANGES[name]
+    else:
+        lo, hi = bounds
+    if not (0.0 < lo < hi and math.isfinite(hi)):
+        raise ParameterError(f"{name} range", (lo, hi), "0 < low < high")
+    return np.linspace(lo, hi, n) if name == "splitting" else np.geomspace(lo, hi, n)
 
-    with _progress_bar(n_ma, label) as bar:
-        task = bar.add_task(label, total=n_ma)
-        return scan_ma_eps(
-            np.geomspace(0.01, 1.0, n_ma),
-            np.geomspace(1e-5, 3e-2, n_eps),
-            experiment,
-            workers=workers,
-            progress=lambda i, n: bar.update(task, completed=i),
-            **kw,
-        )
+
+def _run_scan(label: str, plane: str, n_x: int, n_y: int, **kw: Any) -> Any:
+    """One plane with a rich progress bar (columns done)."""
+    from semivisible.scan.plane import X_AXES, Y_AXES, scan_plane
+
+    x_name, _, y_name = plane.partition("-")
+    if x_name not in X_AXES or y_name not in Y_AXES:
+        allowed = ", ".join(f"{x}-{y}" for x in X_AXES for y in Y_AXES)
+        raise ParameterError("plane", plane, f"one of {allowed}")
+    if n_x < 2 or n_y < 2:
+        raise ParameterError("n_x", min(n_x, n_y), "n_x >= 2 and n_y >= 2")
+    ratio = float(kw.get("ratio", BENCHMARK_RATIO))
+    x = _axis(x_name, kw.pop("x_range", None), n_x, ratio)
+    y = _axis(y_name, kw.pop("y_range", None), n_y, ratio)
+    with _progress_bar(n_x, label) as bar:
+        task = bar.add_task(label, total=n_x)
+        return scan_plane(x_name, x, y_name, y, progress=lambda i, n: bar.update(task, completed=i), **kw)
+
+
+def _eps_option(eps: str) -> float | str:
+    """--eps: a number, or 'g2' for the central g-2 value at each m_A'."""
+    if eps == "g2":
+        return eps
+    try:
+        value = float(eps)
+    except ValueError:
+        raise ParameterError("eps", eps, "a number > 0, or 'g2' (the central g-2 value at each m_A')") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise ParameterError("eps", eps, "a number > 0, or 'g2' (the central g-2 value at each m_A')")
+    return value
+
+
+def _write_plane(result: Any, out: Path, stem: str, *, hepdata: bool, **plot_kw: Any) -> list[Path]:
+    """CSV, JSON, PNG, PDF (and a HEPData directory) of one scanned plane."""
+    from semivisible.plot import plot_plane
+
+    out.mkdir(parents=True, exist_ok=True)
+    result.to_csv(out / f"{stem}.csv")
+    result.to_json(out / f"{stem}.json")
+    files = [out / f"{stem}.csv", out / f"{stem}.json", *plot_plane(result, out / stem, **plot_kw)]
+    if hepdata:
+        result.to_hepdata(out / f"{stem}-hepdata")
+        files.append(out / f"{stem}-hepdata")
+    return files
 
 
 @app.command("scan")
 def scan_cmd(
     out: OutDir,
-    plane: Annotated[str, typer.Option("--plane", help="Plane to scan: ma-eps.")] = "ma-eps",
+    plane: Annotated[
+        str, typer.Option("--plane", help="X-Y with X in ma, mchi1 and Y in eps, alpha_d, splitting.")
+    ] = "ma-eps",
     experiment: Experiment = "na64-2016-2018",
+    eps: Annotated[
+        str, typer.Option("--eps", help="Fixed eps when it is not an axis: a number, or g2 (central g-2 value).")
+    ] = "g2",
     alpha_d: AlphaD = BENCHMARK_ALPHA_D,
     ratio: Annotated[float, typer.Option("--ratio", help="m_A'/m_chi1.")] = BENCHMARK_RATIO,
     splitting: Annotated[float, typer.Option("--splitting", help="Delta/m_chi1.")] = BENCHMARK_SPLITTING,
-    n_ma: Annotated[int, typer.Option("--n-ma", help="Masses (log-spaced, 0.01-1 GeV).")] = 40,
-    n_eps: Annotated[int, typer.Option("--n-eps", help="eps values (log-spaced, 1e-5-3e-2).")] = 200,
-    workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 2,
+    reference: Annotated[str, typer.Option("--reference", help="g-2 reference for eps = g2.")] = DEFAULT_REFERENCE,
+    n_x: Annotated[int, typer.Option("--n-x", "--n-ma", help="Points on the x axis.")] = 40,
+    n_y: Annotated[int, typer.Option("--n-y", "--n-eps", help="Points on the y axis.")] = 200,
+    x_range: Annotated[tuple[float, float] | None, typer.Option("--x-range", help="x axis LOW HIGH.")] = None,
+    y_range: Annotated[tuple[float, float] | None, typer.Option("--y-range", help="y axis LOW HIGH.")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "processes",
+    workers: Annotated[int, typer.Option("--workers", help="Local processes (or Dask workers).")] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://host:port (implies dask).")
+    ] = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option("--checkpoint", help="Directory keeping finished columns; rerun to resume.")
+    ] = None,
+    max_events: Annotated[
+        int | None, typer.Option("--max-events", help="Thin the MC tables to this many A' (faster, noisier).")
+    ] = None,
+    no_systematics: Annotated[bool, typer.Option("--no-systematics", help="CLs without uncertainties.")] = False,
+    hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = True,
     json_out: JsonFlag = False,
 ) -> None:
-    """Scan a parameter plane: yields, CLs, contours; writes CSV, JSON, PNG and PDF to --out."""
-    from semivisible.plot import plot_ma_eps
+    """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData."""
+    with _user_errors():
+        result = _run_scan(
+            "scan",
+            plane,
+            n_x,
+            n_y,
+            x_range=x_range,
+            y_range=y_range,
+            experiment=experiment,
+            eps=_eps_option(eps),
+            alpha_d=alpha_d,
+            ratio=ratio,
+            splitting=splitting,
+            reference=reference,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            checkpoint=checkpoint,
+            max_events=max_events,
+            no_systematics=no_systematics,
+        )
+        files = _write_plane(result, out, plane, hepdata=hepdata)
+    names = [str(p) for p in files]
+    if json_out:
+        _emit_json({"plane": plane, "excluded_points": int(result.excluded.sum()), "files": names})
+    else:
+        _out().print(f"wrote {', '.join(names)}", highlight=False)
+
+
+@app.command("point")
+def point_cmd(
+    ma: Ma,
+    eps: Eps,
+    alpha_d: AlphaD = BENCHMARK_ALPHA_D,
+    ratio: Ratio = None,
+    splitting: Splitting = None,
+    mchi1: Mchi1 = None,
+    delta: Delta = None,
+    experiment: Experiment = "na64-2016-2018",
+    no_systematics: Annotated[bool, typer.Option("--no-systematics", help="CLs without uncertainties.")] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Yields, CLs and whether one model point is excluded at 90% CL."""
+    from semivisible.scan.plane import evaluate_point
 
     with _user_errors():
-        planes = ("ma-eps", "ma-alpha_d", "mchi1-splitting")
-        if plane not in planes:
-            raise ParameterError("plane", plane, "one of " + ", ".join(planes))
-        if n_ma < 2 or n_eps < 2:
-            raise ParameterError("n_ma", min(n_ma, n_eps), "n_ma >= 2 and n_eps >= 2")
-        if plane == "ma-eps":
-            result = _scan_with_progress(
-                "scan", experiment, n_ma, n_eps, workers, alpha_d=alpha_d, ratio=ratio, splitting=splitting
-            )
-        else:
-            import numpy as np
-
-            from semivisible.scan import scan_ma_alpha_d, scan_mchi1_splitting
-
-            with _progress_bar(n_ma, plane) as bar:
-                task = bar.add_task(plane, total=n_ma)
-
-                def tick(i: int, n: int) -> None:
-                    bar.update(task, completed=i)
-
-                if plane == "ma-alpha_d":
-                    grid_x, grid_y = np.geomspace(0.01, 1.0, n_ma), np.geomspace(1e-3, 1.0, n_eps)
-                    result = scan_ma_alpha_d(
-                        grid_x, grid_y, experiment, ratio=ratio, splitting=splitting, progress=tick
-                    )
-                else:
-                    grid_x = np.geomspace(0.01, 1.0, n_ma) / ratio
-                    grid_y = np.linspace(0.02, 0.98 * (ratio - 2.0), n_eps)
-                    result = scan_mchi1_splitting(
-                        grid_x, grid_y, experiment, ratio=ratio, alpha_d=alpha_d, workers=workers, progress=tick
-                    )
-        out.mkdir(parents=True, exist_ok=True)
-        result.to_csv(out / f"{plane}.csv")
-        result.to_json(out / f"{plane}.json")
-        if plane == "ma-eps":
-            figures = plot_ma_eps(result, out / plane)
-        else:
-            from semivisible.plot import plot_ma_alpha_d
-
-            figures = plot_ma_alpha_d(result, out / plane, log_y=plane == "ma-alpha_d")
-    info = {"plane": plane, "files": [str(p) for p in [out / f"{plane}.csv", out / f"{plane}.json", *figures]]}
+        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+        info: dict[str, Any] = {
+            "ma_GeV": point.ma,
+            "eps": point.eps,
+            "alpha_d": point.alpha_d,
+            "mchi1_GeV": point.mchi1,
+            "mchi2_GeV": point.mchi2,
+            **evaluate_point(point, experiment, no_systematics=no_systematics),
+        }
     if json_out:
         _emit_json(info)
-    else:
-        _out().print(f"wrote {', '.join(info['files'])}", highlight=False)
+        return
+    rows: list[tuple[str, Any, str]] = [
+        ("S1 events", info["s1"], ""),
+        ("S2 events", info["s2"], ""),
+        ("CLs", info["cls"], ""),
+        ("excluded at 90% CL", info["excluded"], ""),
+        ("observed limit", info["s_up_obs"], "events"),
+        ("expected limit (median)", info["s_up_exp"], "events"),
+    ]
+    _out().print(_table(f"semivisible point  m_A' = {ma:g} GeV, eps = {eps:g}, {info['experiment']}", rows))
+
+
+def _edge_along_x(result: Any, at_y: float) -> float | None:
+    """The largest x excluded on the row nearest ``at_y`` (None if nothing there is excluded)."""
+    import numpy as np
+
+    j = int(np.argmin(np.abs(np.log(result.y / at_y))))
+    excluded = np.nonzero(result.excluded[:, j])[0]
+    return float(result.x[excluded.max()]) if excluded.size else None
 
 
 @app.command("reproduce")
 def reproduce_cmd(
     out: OutDir = Path("semivisible-output"),
-    n_ma: Annotated[int, typer.Option("--n-ma", help="Masses per plane.")] = 40,
-    n_eps: Annotated[int, typer.Option("--n-eps", help="eps values per plane.")] = 200,
-    workers: Annotated[int, typer.Option("--workers", help="Local processes.")] = 2,
+    n_x: Annotated[int, typer.Option("--n-x", "--n-ma", help="Points on the x axis of every plane.")] = 150,
+    n_y: Annotated[int, typer.Option("--n-y", "--n-eps", help="Points on the y axis of every plane.")] = 150,
+    mass_nodes: Annotated[int, typer.Option("--mass-nodes", help="m_A' nodes with signal tables.")] = 25,
+    splitting_nodes: Annotated[int, typer.Option("--splitting-nodes", help="Splitting nodes (Fig. 5 bottom).")] = 10,
+    executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "processes",
+    workers: Annotated[int, typer.Option("--workers", help="Local processes (or Dask workers).")] = 2,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://host:port (implies dask).")
+    ] = None,
+    hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write HEPData submissions.")] = False,
 ) -> None:
-    """The paper's Fig. 4 (with the compact-HCAL1 projection) and summary.json, from the embedded NA64 default."""
+    """The paper's Figs. 4, 5 top and 5 bottom (with the 5e12 EOT compact-HCAL1 projection), their data, and
+    summary.json, from the embedded NA64 2016-2018 default (arXiv:2107.02021)."""
     import numpy as np
 
-    from semivisible.plot import plot_ma_eps
+    from semivisible.cosmo.relic import relic_line
+    from semivisible.io.cache import atomic_write_text
     from semivisible.scan.plane import band_excluded_up_to
 
+    nominal, compact = "na64-2016-2018", "na64-compact-hcal1"
+    common: dict[str, Any] = {
+        "executor": executor,
+        "workers": workers,
+        "scheduler": scheduler,
+        "mass_nodes": mass_nodes,
+        "splitting_nodes": splitting_nodes,
+    }
     with _user_errors():
-        out.mkdir(parents=True, exist_ok=True)
-        fig4 = _scan_with_progress("Fig. 4", "na64-2016-2018", n_ma, n_eps, workers)
-        proj = _scan_with_progress("projection", "na64-compact-hcal1", n_ma, n_eps, workers)
-        fig4.to_csv(out / "fig4_ma_eps.csv")
-        fig4.to_json(out / "fig4_ma_eps.json")
-        proj.to_json(out / "fig4_projection_compact_hcal1.json")
-        from semivisible.cosmo.relic import relic_line
-
+        fig4 = _run_scan("Fig. 4", "ma-eps", n_x, n_y, experiment=nominal, max_events=60_000, **common)
+        fig4_proj = _run_scan("Fig. 4 projection", "ma-eps", n_x, n_y, experiment=compact, max_events=60_000, **common)
+        fig5t = _run_scan("Fig. 5 top", "ma-alpha_d", n_x, n_y, experiment=nominal, max_events=60_000, **common)
+        fig5b = _run_scan("Fig. 5 bottom", "mchi1-splitting", n_x, n_y, experiment=nominal, max_events=20_000, **common)
+        fig5b_proj = _run_scan(
+            "Fig. 5 bottom projection", "mchi1-splitting", n_x, n_y, experiment=compact, max_events=20_000, **common
+        )
         relic_ma = np.geomspace(0.01, 1.0, 100)
-        relic_eps, _ = relic_line(relic_ma)
-        figures = plot_ma_eps(fig4, out / "fig4", projection=proj, relic=(relic_ma, relic_eps))
-        from semivisible.plot import plot_ma_alpha_d
-        from semivisible.scan import scan_ma_alpha_d
-
-        fig5 = scan_ma_alpha_d(np.geomspace(0.01, 1.0, n_ma), np.geomspace(1e-3, 1.0, n_eps))
-        fig5.to_json(out / "fig5_top_ma_alpha_d.json")
-        figures += plot_ma_alpha_d(fig5, out / "fig5_top")
+        relic = (relic_ma, relic_line(relic_ma, use_cache=True)[0])
+        files = _write_plane(fig4, out, "fig4", hepdata=hepdata, projection=fig4_proj, relic=relic)
+        fig4_proj.to_json(out / "fig4_projection.json")
+        files += _write_plane(fig5t, out, "fig5_top", hepdata=hepdata)
+        files += _write_plane(fig5b, out, "fig5_bottom", hepdata=hepdata, projection=fig5b_proj)
+        fig5b_proj.to_json(out / "fig5_bottom_projection.json")
         summary = {
             "paper": "arXiv:2107.02021",
             "benchmark": {"alpha_d": BENCHMARK_ALPHA_D, "ratio": BENCHMARK_RATIO, "splitting": BENCHMARK_SPLITTING},
             "headline_g2_excluded_up_to_GeV": band_excluded_up_to(fig4, "wp2020-world2021"),
             "paper_headline_GeV": 0.39,
-            "projection_g2_excluded_up_to_GeV": band_excluded_up_to(proj, "wp2020-world2021"),
+            "projection_g2_excluded_up_to_GeV": band_excluded_up_to(fig4_proj, "wp2020-world2021"),
+            "fig5_top_excluded_up_to_GeV_at_alpha_d_0.1": _edge_along_x(fig5t, BENCHMARK_ALPHA_D),
+            "fig5_bottom_excluded_up_to_mchi1_GeV": {
+                f"{f:g}": _edge_along_x(fig5b, f) for f in (0.1, 0.2, 0.4, 0.5, 0.6, 0.8)
+            },
+            "fig5_bottom_projection_excluded_up_to_mchi1_GeV": {
+                f"{f:g}": _edge_along_x(fig5b_proj, f) for f in (0.1, 0.2, 0.4, 0.5, 0.6, 0.8)
+            },
+            "grid": {"n_x": n_x, "n_y": n_y, "mass_nodes": mass_nodes, "splitting_nodes": splitting_nodes},
             "statistics": fig4.meta["statistics"],
-            "files": [str(p) for p in figures],
+            "files": [str(p) for p in files],
         }
-        from semivisible.io.cache import atomic_write_text
-
         atomic_write_text(out / "summary.json", json.dumps(summary, indent=2))
     _out().print(
         f"g-2 band (wp2020-world2021, 2 sigma) excluded up to m_A' = "

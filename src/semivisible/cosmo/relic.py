@@ -588,10 +588,13 @@ def relic_line(
     ratio: float = 3.0,
     splitting: float = 0.4,
     omega_h2: float = OMEGA_DM_H2,
+    *,
+    use_cache: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """The thermal-target line: eps_relic and y = eps^2 alpha_D (m1/m_A')^4 for many m_A' (GeV) in one call.
 
-    All masses are solved together (one vectorised Boltzmann loop per secant iteration).
+    All masses are solved together (one vectorised Boltzmann loop per secant iteration). ``use_cache`` keeps the
+    line on disk, keyed by its inputs and the package version (:mod:`semivisible.io.cache`).
 
     >>> eps, y = relic_line([0.1, 0.3], splitting=1e-3)
     >>> bool(np.all(eps > 0)) and y.shape == (2,)
@@ -600,6 +603,17 @@ def relic_line(
     mas = np.atleast_1d(np.asarray(ma, dtype=np.float64))
     if mas.ndim != 1 or mas.size == 0:
         raise ParameterError("ma", ma, "a non-empty 1-d array of masses in GeV")
+    if use_cache:
+        from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
+
+        inputs = {"ma": mas.tolist(), "alpha_d": alpha_d, "ratio": ratio, "splitting": splitting, "omega": omega_h2}
+        path = cache_dir() / f"relic-line-{cache_key('relic-line', inputs)[:24]}.npz"
+        if path.exists():
+            arrays, _ = load_arrays(path)
+            return arrays["eps"], arrays["y"]
+        eps, y = relic_line(mas, alpha_d, ratio, splitting, omega_h2)
+        save_arrays(path, {"eps": eps, "y": y}, {"kind": "relic-line", **inputs})
+        return eps, y
     kernels = []
     for m in mas:
         p = DarkSector.from_benchmark(float(m), 1e-3, alpha_d, ratio, splitting)

@@ -1,8 +1,9 @@
 """HEPData export of a scanned plane (hepdata_lib): observed and expected exclusion contours and the CLs grid.
 
 The submission has one table per contour segment (a contour can have several: upper and lower edges, islands),
-for the observed limit and for the expected median and 1 and 2 sigma band edges, and one table with the
-grid: S1, S2 and CLs at every point. Files are made by hepdata_lib in a temporary directory, validated with
+for the observed limit and for the expected median and 1 and 2 sigma band edges, and, with ``grid=True``, one
+table with S1, S2 and CLs at every grid point (large: YAML of a 150 x 150 grid takes tens of seconds to write
+and validate). Files are made by hepdata_lib in a temporary directory, validated with
 hepdata-validator, and moved into place only when complete, with the ``submission.tar.gz`` HEPData asks for.
 
 Examples
@@ -14,7 +15,7 @@ Examples
 >>> cls = cls_n0(s, 0 * s)
 >>> res = ScanResult("ma-eps", "ma_GeV", "eps", x, y, s, 0 * s, cls, 0.9, exclusion_contours(x, y, cls))
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "hepdata"
->>> paths = write_hepdata(res, out)
+>>> paths = write_hepdata(res, out, grid=True)
 >>> sorted(p.name for p in paths)[:2]
 ['grid.yaml', 'observed_1.yaml']
 >>> (out / "submission.tar.gz").exists()
@@ -83,6 +84,7 @@ def write_hepdata(
     location: str = "semivisible scan",
     comment: str | None = None,
     validate: bool = True,
+    grid: bool = False,
 ) -> list[Path]:
     """Write ``result`` as a HEPData submission into ``directory`` (replaced whole, atomically); return its files.
 
@@ -92,6 +94,7 @@ def write_hepdata(
         location: the ``location`` field of every table (e.g. ``"Figure 4"``).
         comment: the submission comment (default: what was scanned, with the experiment and the inputs).
         validate: check the submission with hepdata-validator.
+        grid: add the table of S1, S2 and CLs at every grid point.
     """
     lib = _hepdata_lib()
     out = Path(directory)
@@ -110,16 +113,17 @@ def write_hepdata(
             contours.append((f"expected_{tag}_{k + 1}", f"Expected exclusion contour ({level})", line))
     for name, title, line in contours:
         sub.add_table(_contour_table(result, name, title, np.asarray(line), location))
-    grid = lib.Table("grid")
-    grid.description = "Expected signal events in S1 and S2 and the CLs of the signal hypothesis at each grid point."
-    grid.location = location
-    (x_label, x_units), (y_label, y_units) = AXIS_LABELS[result.x_name], AXIS_LABELS[result.y_name]
-    xx, yy = np.meshgrid(result.x, result.y, indexing="ij")
-    grid.add_variable(_variable(x_label, xx, independent=True, units=x_units))
-    grid.add_variable(_variable(y_label, yy, independent=True, units=y_units))
-    for label, values in (("S1 events", result.s1), ("S2 events", result.s2), ("CLs", result.cls)):
-        grid.add_variable(_variable(label, np.nan_to_num(values), independent=False))
-    sub.add_table(grid)
+    if grid:
+        table = lib.Table("grid")
+        table.description = "Expected signal events in S1 and S2 and the CLs of the signal hypothesis at each point."
+        table.location = location
+        (x_label, x_units), (y_label, y_units) = AXIS_LABELS[result.x_name], AXIS_LABELS[result.y_name]
+        xx, yy = np.meshgrid(result.x, result.y, indexing="ij")
+        table.add_variable(_variable(x_label, xx, independent=True, units=x_units))
+        table.add_variable(_variable(y_label, yy, independent=True, units=y_units))
+        for label, values in (("S1 events", result.s1), ("S2 events", result.s2), ("CLs", result.cls)):
+            table.add_variable(_variable(label, np.nan_to_num(values), independent=False))
+        sub.add_table(table)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))

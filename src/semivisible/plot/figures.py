@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +28,7 @@ from numpy.typing import NDArray
 from semivisible.io.cache import atomic_write_bytes
 from semivisible.scan.plane import ScanResult
 
-__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps"]
+__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane"]
 
 #: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
 G2_STYLES = {
@@ -57,7 +58,10 @@ def plot_ma_eps(
     projection: ScanResult | None = None,
     title: str | None = None,
 ) -> list[Path]:
-    """Draw the (m_A', eps) exclusion with the g-2 bands (and the relic line, a projection) to PNG and PDF."""
+    """Draw the (m_A', eps) exclusion with the g-2 bands (and the relic line, a projection) to PNG and PDF.
+
+    Also the (m_chi1, eps) plane: the g-2 bands are then drawn at m_A' = ratio * m_chi1.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -73,9 +77,10 @@ def plot_ma_eps(
     fig, ax = plt.subplots(figsize=(8, 6.5))
     x = result.x
     xs = np.geomspace(x.min(), x.max(), 200)
+    to_ma = float(result.meta.get("ratio", 3.0)) if result.x_name == "mchi1_GeV" else 1.0
     for name in g2_references:
         colour, label = G2_STYLES.get(name, ("tab:gray", name))
-        bands = [g2_band(float(m), name).eps_2sigma for m in xs]
+        bands = [g2_band(float(m) * to_ma, name).eps_2sigma for m in xs]
         lo = np.array([b[0] for b in bands])
         hi = np.array([b[1] for b in bands])
         ax.fill_between(xs, np.maximum(lo, result.y.min()), hi, color=colour, alpha=0.3, lw=0, label=label)
@@ -83,6 +88,7 @@ def plot_ma_eps(
     ax.contourf(x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
     for k, line in enumerate(result.contours):
         ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
+    _expected_lines(ax, result)
     if projection is not None:
         for k, line in enumerate(projection.contours):
             proj_label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
@@ -93,7 +99,7 @@ def plot_ma_eps(
     ax.set_yscale("log")
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(result.y.min(), result.y.max())
-    ax.set_xlabel(r"$m_{A'}$ [GeV]")
+    ax.set_xlabel(_AXIS_LABELS.get(result.x_name, result.x_name))
     ax.set_ylabel(r"$\epsilon$")
     meta = result.meta
     ax.set_title(
@@ -108,6 +114,12 @@ def plot_ma_eps(
     paths = _save(fig, Path(out_base))
     plt.close(fig)
     return paths
+
+
+def _expected_lines(ax: Any, result: ScanResult) -> None:
+    """The median expected exclusion as a thin dotted line."""
+    for k, line in enumerate(result.expected.get("median", [])):
+        ax.plot(line[:, 0], line[:, 1], color="k", lw=1, ls=":", label="expected (median)" if k == 0 else None)
 
 
 _AXIS_LABELS = {
@@ -143,6 +155,7 @@ def plot_ma_alpha_d(
     ax.contourf(result.x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
     for k, line in enumerate(result.contours):
         ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
+    _expected_lines(ax, result)
     if projection is not None:
         for k, line in enumerate(projection.contours):
             label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
@@ -156,16 +169,28 @@ def plot_ma_alpha_d(
     ax.set_xlabel(_AXIS_LABELS.get(result.x_name, result.x_name))
     ax.set_ylabel(_AXIS_LABELS.get(result.y_name, result.y_name))
     meta = result.meta
-    fixed = (
-        rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}"
-        if result.y_name == "alpha_d"
-        else rf"$\alpha_D$ = {meta.get('alpha_d')}"
-    )
-    ax.set_title(
-        title or rf"$\epsilon$ = (g-2) central, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, {fixed}",
-        fontsize=14,
-    )
+    fixed = ", ".join(rf"{_AXIS_LABELS[name]} = {meta[name]}" for name in ("alpha_d", "splitting") if name in meta)
+    eps_text = meta.get("eps", "")
+    eps_title = r"$\epsilon$ = (g-2) central" if str(eps_text).startswith("central") else rf"$\epsilon$ = {eps_text}"
+    ax.set_title(title or rf"{eps_title}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, {fixed}", fontsize=14)
     ax.legend(loc="lower left", fontsize=11, frameon=False)
     paths = _save(fig, Path(out_base))
     plt.close(fig)
     return paths
+
+
+def plot_plane(
+    result: ScanResult,
+    out_base: str | Path,
+    *,
+    projection: ScanResult | None = None,
+    relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    title: str | None = None,
+) -> list[Path]:
+    """Draw any scanned plane: :func:`plot_ma_eps` for y = eps (with the g-2 bands), else :func:`plot_ma_alpha_d`
+    (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps) plane only."""
+    if result.y_name == "eps":
+        return plot_ma_eps(
+            result, out_base, projection=projection, relic=relic if result.x_name == "ma_GeV" else None, title=title
+        )
+    return plot_ma_alpha_d(result, out_base, projection=projection, title=title, log_y=result.y_name != "splitting")

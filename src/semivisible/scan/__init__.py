@@ -9,22 +9,34 @@ Examples
 
 from __future__ import annotations
 
+from semivisible.scan.executors import EXECUTORS, Checkpoint, run_columns
 from semivisible.scan.plane import (
+    X_AXES,
+    Y_AXES,
     ScanResult,
     band_excluded_up_to,
     cls_n0,
+    evaluate_point,
     exclusion_contours,
     scan_ma_alpha_d,
     scan_ma_eps,
     scan_mchi1_splitting,
+    scan_plane,
 )
 
 __all__ = [
+    "EXECUTORS",
+    "X_AXES",
+    "Y_AXES",
+    "Checkpoint",
     "ScanResult",
     "band_excluded_up_to",
     "cls_n0",
+    "evaluate_point",
     "exclusion_contours",
+    "run_columns",
     "scan_ma_alpha_d",
     "scan_ma_eps",
     "scan_mchi1_splitting",
+    "scan_plane",
 ]

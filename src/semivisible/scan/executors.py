@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from semivisible.errors import ParameterError
 from semivisible.io.cache import atomic_write_text, load_arrays, save_arrays
 
-__all__ = ["EXECUTORS", "Checkpoint", "ColumnResult", "Executor", "run_columns"]
+__all__ = ["EXECUTORS", "Checkpoint", "ColumnResult", "Executor", "map_jobs", "run_columns"]
 
 FloatArray = NDArray[np.float64]
 ColumnResult = tuple[FloatArray, FloatArray]
@@ -94,11 +94,11 @@ class Checkpoint:
 
 
 def _run_dask(
-    func: Callable[[Job], ColumnResult],
+    func: Callable[[Job], Any],
     pending: list[tuple[int, Job]],
     workers: int,
     scheduler: str | None,
-    on_result: Callable[[int, ColumnResult], None],
+    on_result: Callable[[int, Any], None],
 ) -> None:
     from distributed import Client, LocalCluster, as_completed
 
@@ -118,6 +118,48 @@ def _run_dask(
             cluster.close()
 
 
+def _check(executor: str, workers: int) -> None:
+    if executor not in EXECUTORS:
+        raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
+    if workers < 1:
+        raise ParameterError("workers", workers, "workers >= 1")
+
+
+def map_jobs(
+    func: Callable[[Job], Any],
+    jobs: Sequence[Job],
+    on_result: Callable[[int, Any], None],
+    *,
+    executor: str = "serial",
+    workers: int = 1,
+    scheduler: str | None = None,
+    skip: Sequence[int] = (),
+) -> None:
+    """Call ``on_result(i, func(jobs[i]))`` for every job not in ``skip``, on the chosen executor, in the order
+    the jobs finish. ``func`` must be a module-level function and the jobs picklable (they travel to other
+    processes); a ``scheduler`` address implies Dask.
+    """
+    _check(executor, workers)
+    if scheduler is not None:
+        executor = "dask"
+    done = set(skip)
+    pending = [(i, job) for i, job in enumerate(jobs) if i not in done]
+    if not pending:
+        return
+    if executor == "dask":
+        _run_dask(func, pending, workers, scheduler, on_result)
+    elif executor == "processes" and workers > 1 and len(pending) > 1:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(func, job): index for index, job in pending}
+            for fut in as_completed(futures):
+                on_result(futures[fut], fut.result())
+    else:
+        for index, job in pending:
+            on_result(index, func(job))
+
+
 def run_columns(
     func: Callable[[Job], ColumnResult],
     jobs: Sequence[Job],
@@ -128,20 +170,13 @@ def run_columns(
     checkpoint: Checkpoint | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ColumnResult]:
-    """``[func(job) for job in jobs]`` on the chosen executor, resuming from (and filling) ``checkpoint``.
-
-    ``func`` must be a module-level function and the jobs picklable (they travel to other processes).
-    ``progress(done, total)`` is called after every finished column (resumed ones count as done at the start).
+    """``[func(job) for job in jobs]`` on the chosen executor (:func:`map_jobs`), resuming from (and filling)
+    ``checkpoint``. ``progress(done, total)`` is called after every finished column (resumed ones count as done
+    at the start).
     """
-    if executor not in EXECUTORS:
-        raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
-    if workers < 1:
-        raise ParameterError("workers", workers, "workers >= 1")
-    if scheduler is not None and executor != "dask":
-        executor = "dask"
+    _check(executor, workers)
     results: dict[int, ColumnResult] = {} if checkpoint is None else checkpoint.finished()
     results = {i: r for i, r in results.items() if 0 <= i < len(jobs)}
-    pending = [(i, job) for i, job in enumerate(jobs) if i not in results]
     total = len(jobs)
     if progress is not None:
         progress(len(results), total)
@@ -154,28 +189,10 @@ def run_columns(
         if progress is not None:
             progress(len(results), total)
 
-    if not pending:
-        pass
-    elif executor == "dask":
-        _run_dask(func, pending, workers, scheduler, on_result)
-    elif executor == "processes" and workers > 1 and len(pending) > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(func, job): index for index, job in pending}
-            for fut in as_completed(futures):
-                on_result(futures[fut], fut.result())
-    else:
-        for index, job in pending:
-            on_result(index, func(job))
+    map_jobs(func, jobs, on_result, executor=executor, workers=workers, scheduler=scheduler, skip=list(results))
     return [results[i] for i in range(total)]
 
 
 def _demo_column(x: float) -> ColumnResult:
     """A stand-in column for the examples: (x^2, 0)."""
     return np.array([x * x]), np.array([0.0])
-
-
-def describe(executor: str, workers: int, scheduler: str | None) -> dict[str, Any]:
-    """How a scan ran, for its metadata (the numbers do not depend on it)."""
-    return {"executor": "dask" if scheduler else executor, "workers": workers, "scheduler": scheduler}

@@ -29,6 +29,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import math
 from collections.abc import Callable
@@ -41,11 +43,12 @@ from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
 from semivisible.experiments import Experiment, load_experiment
-from semivisible.io.cache import atomic_write_text, cache_key
+from semivisible.io.cache import atomic_write_text, cache_dir, cache_key, load_arrays, save_arrays
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
-from semivisible.scan.executors import Checkpoint, run_columns
+from semivisible.scan.executors import Checkpoint, map_jobs, run_columns
+from semivisible.signal.grid import SignalGrid, build_node_table, node_is_cached
 from semivisible.signal.invisible import production_table_for
-from semivisible.signal.semivisible import build_signal_table, signal_yields
+from semivisible.signal.semivisible import SignalTable, build_signal_table, signal_yields
 from semivisible.stats.cls import cls_of_signal, event_limit_table
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "ScanResult",
     "band_excluded_up_to",
     "cls_n0",
+    "evaluate_point",
     "exclusion_contours",
     "expected_contours",
     "scan_ma_alpha_d",
@@ -163,14 +167,19 @@ class ScanResult:
         return recs
 
     def to_csv(self, path: str | Path) -> None:
-        """Write the grid as CSV (atomically)."""
-        cols = [self.x_name, self.y_name, "s1", "s2", "cls", "excluded"]
-        if self.expected_ratio is not None:
-            cols.append("expected_excluded")
-        lines = [",".join(cols)]
-        for rec in self.to_records():
-            lines.append(",".join(f"{rec[c]:.8g}" if "excluded" not in c else str(int(rec[c])) for c in cols))
-        atomic_write_text(path, "\n".join(lines) + "\n")
+        """Write the grid as CSV, one row per point (atomically)."""
+        xx, yy = np.meshgrid(self.x, self.y, indexing="ij")
+        cols = [xx, yy, self.s1, self.s2, self.cls]
+        header = [self.x_name, self.y_name, "s1", "s2", "cls", "excluded"]
+        flags = [self.excluded]
+        if self.expected_excluded is not None:
+            header.append("expected_excluded")
+            flags.append(self.expected_excluded)
+        buf = io.StringIO()
+        data = np.column_stack([c.ravel() for c in cols] + [f.ravel().astype(np.float64) for f in flags])
+        fmt = ["%.8g"] * len(cols) + ["%d"] * len(flags)
+        np.savetxt(buf, data, fmt=fmt, delimiter=",", header=",".join(header), comments="")
+        atomic_write_text(path, buf.getvalue())
 
     def to_hepdata(self, directory: str | Path, **kwargs: Any) -> list[Path]:
         """Write a HEPData submission (hepdata_lib) with the observed and expected contours and the CLs grid.
@@ -198,7 +207,7 @@ class ScanResult:
             "expected_contours": {k: [c.tolist() for c in v] for k, v in self.expected.items()},
             "meta": self.meta,
         }
-        atomic_write_text(path, json.dumps(payload, indent=1, default=str))
+        atomic_write_text(path, json.dumps(payload, separators=(",", ":"), default=str))
 
 
 def _grid(ma_or_x: ArrayLike, y: ArrayLike, names: str) -> tuple[FloatArray, FloatArray]:
@@ -331,6 +340,52 @@ def _column_yields(job: _Column) -> tuple[FloatArray, FloatArray]:
     return _point_yields(point, exp, eps_arr, ad_arr, n_primaries=job.n_primaries, max_events=job.max_events)
 
 
+def _node_grid(
+    x: FloatArray,
+    y: FloatArray,
+    job: _Column,
+    exp: Experiment,
+    mass_nodes: int,
+    splitting_nodes: int,
+    run: dict[str, Any],
+) -> SignalGrid:
+    """The :class:`SignalGrid` spanning the plane; node tables are built on the executor, then loaded from the
+    disk cache (so the node tables themselves are the checkpoint of this stage)."""
+    if mass_nodes < 2 or splitting_nodes < 2:
+        raise ParameterError("mass_nodes", (mass_nodes, splitting_nodes), "mass_nodes >= 2 and splitting_nodes >= 2")
+    ma = x if job.x_name == "ma" else x * job.ratio
+    ma_nodes = np.geomspace(ma.min(), ma.max(), mass_nodes)
+    if job.y_name == "splitting":
+        top = min(float(y.max()), (job.ratio - 2.0) * (1.0 - 1e-9))
+        f_nodes = np.linspace(float(y.min()), top, splitting_nodes)
+    else:
+        f_nodes = np.array([job.splitting])
+
+    def runner(jobs: list[tuple[float, float, float, str, int | None]]) -> list[SignalTable | float]:
+        if run["executor"] != "serial" or run["scheduler"]:
+            missing = [job for job in jobs if not node_is_cached(job)]
+            map_jobs(_cache_node, missing, lambda i, r: None, **run)
+        return [build_node_table(j) for j in jobs]
+
+    return SignalGrid.build(ma_nodes, f_nodes, exp, ratio=job.ratio, max_events=job.max_events, runner=runner)
+
+
+def _cache_node(job: tuple[float, float, float, str, int | None]) -> None:
+    """Build one node table into the disk cache (in a worker; nothing is sent back)."""
+    build_node_table(job)
+
+
+def _column_from_grid(grid: SignalGrid, job: _Column) -> tuple[FloatArray, FloatArray]:
+    """One column from the node grid (interpolated; see :class:`SignalGrid`)."""
+    y = np.asarray(job.y, dtype=np.float64)
+    ma = job.x if job.x_name == "ma" else job.ratio * job.x
+    f = y if job.y_name == "splitting" else job.splitting
+    eps = y if job.y_name == "eps" else job.eps_at(ma)
+    ad = y if job.y_name == "alpha_d" else job.alpha_d
+    s1, s2 = grid.yields(ma, np.broadcast_to(f, y.shape), eps, ad)
+    return s1, s2
+
+
 def scan_plane(
     x_name: str,
     x: ArrayLike,
@@ -352,6 +407,9 @@ def scan_plane(
     scheduler: str | None = None,
     checkpoint: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    mass_nodes: int | None = None,
+    splitting_nodes: int = 10,
+    use_cache: bool = True,
 ) -> ScanResult:
     """Scan the plane (x_name, y_name): x in :data:`X_AXES` (GeV), y in :data:`Y_AXES`, the rest fixed.
 
@@ -368,6 +426,12 @@ def scan_plane(
         executor, workers, scheduler: see :func:`semivisible.scan.executors.run_columns`.
         checkpoint: a directory that keeps finished columns, so that a killed scan resumes where it stopped.
         progress: ``progress(done, total)`` after each column.
+        mass_nodes: if given, build signal tables only on this many log-spaced m_A' nodes (and, for a splitting
+            axis, ``splitting_nodes`` linear nodes) spanning the plane, and interpolate between them
+            (:class:`semivisible.signal.grid.SignalGrid`): the fast path for fine grids. None: one table per
+            column (per point for a splitting axis).
+        use_cache: keep the finished yields in the disk cache, keyed by every input and the package version,
+            and reuse them (the production and signal tables are cached regardless).
 
     The result does not depend on the executor or on a resume (every table is seeded by its inputs).
     """
@@ -402,16 +466,32 @@ def scan_plane(
         )
         for xv in xa
     ]
-    inputs = {
+    inputs: dict[str, Any] = {
         "jobs": [job.__dict__ for job in jobs],
         "experiment": exp.spec.model_dump(mode="json"),
     }
-    ck = None if checkpoint is None else Checkpoint(checkpoint, cache_key("scan", inputs))
-    columns = run_columns(
-        _column_yields, jobs, executor=executor, workers=workers, scheduler=scheduler, checkpoint=ck, progress=progress
-    )
-    s1 = np.stack([c[0] for c in columns])
-    s2 = np.stack([c[1] for c in columns])
+    if mass_nodes is not None:
+        inputs["mass_nodes"], inputs["splitting_nodes"] = mass_nodes, splitting_nodes
+    key = cache_key("scan", inputs)
+    # A finished scan is kept in the disk cache (its yields; CLs and contours are recomputed, they are cheap).
+    done_path = cache_dir() / f"scan-{key[:24]}.npz" if use_cache else None
+    if done_path is not None and done_path.exists():
+        arrays, _ = load_arrays(done_path)
+        s1, s2 = arrays["s1"], arrays["s2"]
+        if progress is not None:
+            progress(len(jobs), len(jobs))
+    else:
+        ck = None if checkpoint is None else Checkpoint(checkpoint, key)
+        run: dict[str, Any] = {"executor": executor, "workers": workers, "scheduler": scheduler}
+        if mass_nodes is None:
+            columns = run_columns(_column_yields, jobs, **run, checkpoint=ck, progress=progress)
+        else:
+            grid = _node_grid(xa, ya, jobs[0], exp, mass_nodes, splitting_nodes, run)
+            columns = run_columns(functools.partial(_column_from_grid, grid), jobs, checkpoint=ck, progress=progress)
+        s1 = np.stack([c[0] for c in columns])
+        s2 = np.stack([c[1] for c in columns])
+        if done_path is not None:
+            save_arrays(done_path, {"s1": s1, "s2": s2}, {"kind": "scan", "plane": f"{x_name}-{y_name}"})
     meta: dict[str, Any] = {}
     if y_name != "eps":
         meta["eps"] = f"central g-2 value ({reference})" if fixed_eps is None else fixed_eps
@@ -422,6 +502,10 @@ def scan_plane(
         meta["splitting"] = splitting
     if max_events is not None:
         meta["max_events"] = max_events
+    if mass_nodes is not None:
+        meta["interpolation"] = f"signal tables on {mass_nodes} m_A' nodes" + (
+            f" x {splitting_nodes} splitting nodes" if y_name == "splitting" else ""
+        )
     plane = f"{x_name}-{y_name}"
     names = (_COLUMN_NAMES[x_name], _COLUMN_NAMES[y_name])
     return _result(plane, names, (xa, ya), s1, s2, exp, cl, no_systematics, meta)
@@ -539,6 +623,44 @@ def scan_mchi1_splitting(
         progress=progress,
         **options,
     )
+
+
+def evaluate_point(
+    point: DarkSector,
+    experiment: Experiment | str = "na64-2016-2018",
+    *,
+    cl: float = 0.9,
+    no_systematics: bool = False,
+) -> dict[str, Any]:
+    """Yields, CLs and the verdict at one model point: what one grid point of a scan holds, and more.
+
+    Returns S1 and S2 events, CLs (exact multibin), ``excluded`` (CLs < 1 - cl), the observed and expected event
+    limits at the point's S1 fraction, and ``signal_over_limit`` = (S1 + S2)/s_up,obs.
+
+    >>> out = evaluate_point(DarkSector.from_benchmark(ma=0.3, eps=6.312e-3))
+    >>> out["excluded"], out["s1"] > 1.0
+    (True, True)
+    """
+    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    s1, s2 = _point_yields(point, exp, point.eps, point.alpha_d)
+    a, b = float(s1), float(s2)
+    cls = float(cls_of_signal(a, b, exp.path, no_systematics=no_systematics))
+    table = event_limit_table(exp.path, no_systematics=no_systematics, cl=cl)
+    f1 = a / (a + b) if a + b > 0 else 0.5
+    s_up = float(table.s_up(f1))
+    expected = table.s_up_expected(f1)
+    return {
+        "experiment": exp.name,
+        "s1": a,
+        "s2": b,
+        "s1_fraction": f1,
+        "cls": cls,
+        "cl": cl,
+        "excluded": bool(cls < 1.0 - cl),
+        "s_up_obs": s_up,
+        "s_up_exp": float(expected[2]),
+        "signal_over_limit": (a + b) / s_up,
+    }
 
 
 def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021") -> float:

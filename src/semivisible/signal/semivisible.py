@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,7 @@ from semivisible.signal.detector import ContainmentMap, r_variable
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.kinematics import aprime_to_chi1chi2, chi2_decay_momenta
 
-__all__ = ["SignalTable", "Yields", "build_signal_table", "signal_yields"]
+__all__ = ["SignalTable", "Yields", "build_signal_table", "signal_table_cache_path", "signal_yields"]
 
 FloatArray = NDArray[np.float64]
 
@@ -200,9 +201,29 @@ def _fraction_tables(
     return out
 
 
-def _lambda_of(point_ma: float, mchi1: float, mchi2: float, eps: FloatArray, alpha_d: FloatArray) -> FloatArray:
+def _lambda_of(point_ma: float, mchi1: float, mchi2: ArrayLike, eps: FloatArray, alpha_d: FloatArray) -> FloatArray:
     gamma = gamma_chi2_total(point_ma, eps, alpha_d, mchi1, mchi2)
     return np.asarray(gamma / HBARC_GEV_M)
+
+
+def signal_table_cache_path(
+    point: DarkSector,
+    experiment: Experiment,
+    n_slices: int = 12,
+    n_lambda: int = 160,
+    seed: int = 2107,
+    max_events: int | None = None,
+) -> Path:
+    """Where :func:`build_signal_table` keeps the table of these masses, experiment and settings."""
+    inputs = {
+        "masses": [point.ma, point.mchi1, point.mchi2],
+        "experiment": experiment.spec.model_dump(mode="json"),
+        "n_slices": n_slices,
+        "n_lambda": n_lambda,
+        "seed": seed,
+        "max_events": max_events,
+    }
+    return cache_dir() / f"signal-{cache_key('signal', inputs)[:24]}.npz"
 
 
 def build_signal_table(
@@ -226,15 +247,7 @@ def build_signal_table(
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
     cache_path = None
     if table is None and use_cache:
-        inputs = {
-            "masses": [point.ma, point.mchi1, point.mchi2],
-            "experiment": exp.spec.model_dump(mode="json"),
-            "n_slices": n_slices,
-            "n_lambda": n_lambda,
-            "seed": seed,
-            "max_events": max_events,
-        }
-        cache_path = cache_dir() / f"signal-{cache_key('signal', inputs)[:24]}.npz"
+        cache_path = signal_table_cache_path(point, exp, n_slices, n_lambda, seed, max_events)
         if cache_path.exists():
             return _signal_table_from_cache(cache_path)
     if max_events is not None:
