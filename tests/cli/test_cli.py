@@ -213,7 +213,7 @@ def test_yields_stable_chi2_exit_2() -> None:
 def test_reproduce_small_grid(tmp_path: Any) -> None:
     code, _, err = run(
         "reproduce", "--out", str(tmp_path), "--n-x", "4", "--n-y", "8", "--mass-nodes", "3",
-        "--splitting-nodes", "3", "--workers", "1", "--hepdata",
+        "--splitting-nodes", "3", "--fig5-bottom-mass-nodes", "3", "--workers", "1", "--hepdata",
     )  # fmt: skip
     assert code == 0, err
     summary = json.loads((tmp_path / "summary.json").read_text())

@@ -632,7 +632,10 @@ def reproduce_cmd(
     n_x: Annotated[int, typer.Option("--n-x", "--n-ma", help="Points on the x axis of every plane.")] = 150,
     n_y: Annotated[int, typer.Option("--n-y", "--n-eps", help="Points on the y axis of every plane.")] = 150,
     mass_nodes: Annotated[int, typer.Option("--mass-nodes", help="m_A' nodes with signal tables.")] = 25,
-    splitting_nodes: Annotated[int, typer.Option("--splitting-nodes", help="Splitting nodes (Fig. 5 bottom).")] = 10,
+    splitting_nodes: Annotated[int, typer.Option("--splitting-nodes", help="Splitting nodes (Fig. 5 bottom).")] = 8,
+    fig5_bottom_mass_nodes: Annotated[
+        int, typer.Option("--fig5-bottom-mass-nodes", help="m_A' nodes of Fig. 5 bottom (each x splitting nodes).")
+    ] = 16,
     executor: Annotated[str, typer.Option("--executor", help="serial, processes or dask.")] = "processes",
     workers: Annotated[int, typer.Option("--workers", help="Local processes (or Dask workers).")] = 2,
     scheduler: Annotated[
@@ -660,10 +663,9 @@ def reproduce_cmd(
         fig4 = _run_scan("Fig. 4", "ma-eps", n_x, n_y, experiment=nominal, max_events=60_000, **common)
         fig4_proj = _run_scan("Fig. 4 projection", "ma-eps", n_x, n_y, experiment=compact, max_events=60_000, **common)
         fig5t = _run_scan("Fig. 5 top", "ma-alpha_d", n_x, n_y, experiment=nominal, max_events=60_000, **common)
-        fig5b = _run_scan("Fig. 5 bottom", "mchi1-splitting", n_x, n_y, experiment=nominal, max_events=20_000, **common)
-        fig5b_proj = _run_scan(
-            "Fig. 5 bottom projection", "mchi1-splitting", n_x, n_y, experiment=compact, max_events=20_000, **common
-        )
+        bottom = {**common, "mass_nodes": fig5_bottom_mass_nodes, "max_events": 20_000}
+        fig5b = _run_scan("Fig. 5 bottom", "mchi1-splitting", n_x, n_y, experiment=nominal, **bottom)
+        fig5b_proj = _run_scan("Fig. 5 bottom projection", "mchi1-splitting", n_x, n_y, experiment=compact, **bottom)
         relic_ma = np.geomspace(0.01, 1.0, 100)
         relic = (relic_ma, relic_line(relic_ma, use_cache=True)[0])
         files = _write_plane(fig4, out, "fig4", hepdata=hepdata, projection=fig4_proj, relic=relic)
@@ -684,7 +686,13 @@ def reproduce_cmd(
             "fig5_bottom_projection_excluded_up_to_mchi1_GeV": {
                 f"{f:g}": _edge_along_x(fig5b_proj, f) for f in (0.1, 0.2, 0.4, 0.5, 0.6, 0.8)
             },
-            "grid": {"n_x": n_x, "n_y": n_y, "mass_nodes": mass_nodes, "splitting_nodes": splitting_nodes},
+            "grid": {
+                "n_x": n_x,
+                "n_y": n_y,
+                "mass_nodes": mass_nodes,
+                "fig5_bottom_mass_nodes": fig5_bottom_mass_nodes,
+                "splitting_nodes": splitting_nodes,
+            },
             "statistics": fig4.meta["statistics"],
             "files": [str(p) for p in files],
         }

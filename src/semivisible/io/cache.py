@@ -78,13 +78,19 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def save_arrays(path: str | os.PathLike[str], arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> None:
-    """Save named arrays and a JSON metadata dict to an ``.npz`` file, atomically."""
+def save_arrays(
+    path: str | os.PathLike[str], arrays: dict[str, NDArray[Any]], meta: dict[str, Any], *, compress: bool = True
+) -> None:
+    """Save named arrays and a JSON metadata dict to an ``.npz`` file, atomically.
+
+    ``compress=False`` suits large tables of random floats (they hardly compress, and load several times faster).
+    """
     payload = dict(arrays)
     payload["__meta__"] = np.frombuffer(json.dumps(meta, sort_keys=True, default=str).encode(), dtype=np.uint8)
+    save = np.savez_compressed if compress else np.savez
 
     def write(handle: Any) -> None:
-        np.savez_compressed(handle, **payload)  # type: ignore[arg-type]  # numpy stubs mistype **kwds
+        save(handle, **payload)  # type: ignore[arg-type]  # numpy stubs mistype **kwds
 
     _atomic_write(Path(path), write)
 

@@ -36,6 +36,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -280,6 +281,17 @@ def _radiator(target: str | Material, atoms_per_x0_cm2: float | None) -> tuple[M
     return mat, n_x0
 
 
+_RECENT: dict[Path, ProductionTable] = {}
+
+
+def _remember(path: Path, table: ProductionTable) -> ProductionTable:
+    """Keep the last few tables loaded from disk in memory: a scan asks for the same mass many times in a row."""
+    _RECENT[path] = table
+    while len(_RECENT) > 4:
+        _RECENT.pop(next(iter(_RECENT)))
+    return table
+
+
 def build_production_table(
     ma: float,
     *,
@@ -329,9 +341,11 @@ def build_production_table(
     }
     key = cache_key("production", inputs)
     path = cache_dir() / f"production-{key[:24]}.npz" if use_cache else None
+    if path is not None and path in _RECENT:
+        return _RECENT[path]
     if path is not None and path.exists():
         arrays, meta = load_arrays(path)
-        return _table_from_arrays(ma, arrays, meta)
+        return _remember(path, _table_from_arrays(ma, arrays, meta))
 
     if progress:
         progress("shower")
@@ -369,7 +383,7 @@ def build_production_table(
         "primary": np.repeat(tracks.primary[sel], samples_per_segment),
     }
     if path is not None:
-        save_arrays(path, arrays, meta)
+        save_arrays(path, arrays, meta, compress=False)
     return _table_from_arrays(ma, arrays, meta)
 
 

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -118,6 +119,31 @@ def _run_dask(
             cluster.close()
 
 
+_POOLS: dict[int, Any] = {}
+
+
+def _process_pool(workers: int) -> Any:
+    """One process pool per worker count, kept for the whole session: the workers keep their imports and
+    in-memory tables from one scan to the next (``reproduce`` runs five). Shut down at exit."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _POOLS.get(workers)
+    if pool is None or getattr(pool, "_broken", False):
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        pool = ProcessPoolExecutor(max_workers=workers)
+        _POOLS[workers] = pool
+        if len(_POOLS) == 1:
+            atexit.register(_shutdown_pools)
+    return pool
+
+
+def _shutdown_pools() -> None:
+    for pool in _POOLS.values():
+        pool.shutdown(cancel_futures=True)
+    _POOLS.clear()
+
+
 def _check(executor: str, workers: int) -> None:
     if executor not in EXECUTORS:
         raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
@@ -149,12 +175,12 @@ def map_jobs(
     if executor == "dask":
         _run_dask(func, pending, workers, scheduler, on_result)
     elif executor == "processes" and workers > 1 and len(pending) > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(func, job): index for index, job in pending}
-            for fut in as_completed(futures):
-                on_result(futures[fut], fut.result())
+        pool = _process_pool(workers)
+        futures = {pool.submit(func, job): index for index, job in pending}
+        for fut in as_completed(futures):
+            on_result(futures[fut], fut.result())
     else:
         for index, job in pending:
             on_result(index, func(job))

@@ -354,7 +354,9 @@ def _node_grid(
     if mass_nodes < 2 or splitting_nodes < 2:
         raise ParameterError("mass_nodes", (mass_nodes, splitting_nodes), "mass_nodes >= 2 and splitting_nodes >= 2")
     ma = x if job.x_name == "ma" else x * job.ratio
-    ma_nodes = np.geomspace(ma.min(), ma.max(), mass_nodes)
+    # Rounded to 12 digits, so that planes over the same m_A' range share nodes (and cached tables) whether
+    # their axis is m_A' or m_chi1 = m_A'/ratio.
+    ma_nodes = np.array([float(f"{m:.12g}") for m in np.geomspace(ma.min(), ma.max(), mass_nodes)])
     if job.y_name == "splitting":
         top = min(float(y.max()), (job.ratio - 2.0) * (1.0 - 1e-9))
         f_nodes = np.linspace(float(y.min()), top, splitting_nodes)
