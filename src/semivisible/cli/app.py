@@ -544,6 +544,10 @@ def scan_cmd(
         int | None, typer.Option("--max-events", help="Thin the MC tables to this many A' (faster, noisier).")
     ] = None,
     no_systematics: Annotated[bool, typer.Option("--no-systematics", help="CLs without uncertainties.")] = False,
+    mass_nodes: Annotated[
+        int | None, typer.Option("--mass-nodes", help="Interpolate between tables on this many m_A' nodes (fast).")
+    ] = None,
+    splitting_nodes: Annotated[int, typer.Option("--splitting-nodes", help="Splitting nodes (with --mass-nodes).")] = 8,
     hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = True,
     json_out: JsonFlag = False,
 ) -> None:
@@ -568,6 +572,8 @@ def scan_cmd(
             checkpoint=checkpoint,
             max_events=max_events,
             no_systematics=no_systematics,
+            mass_nodes=mass_nodes,
+            splitting_nodes=splitting_nodes,
         )
         files = _write_plane(result, out, plane, hepdata=hepdata)
     names = [str(p) for p in files]
