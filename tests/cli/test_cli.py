@@ -236,11 +236,15 @@ def test_scan_bad_plane(tmp_path: Any) -> None:
     code, _, err = run("scan", "--out", str(tmp_path), "--executor", "mpi", "--n-x", "2", "--n-y", "2")
     assert code == 2
     assert "executor" in err
+    code, _, err = run("scan", "--out", str(tmp_path), "--g2-band", "wp2099", "--n-x", "2", "--n-y", "2")
+    assert code == 2
+    assert "g2_band = 'wp2099'" in err
 
 
 def test_scan_any_plane_with_checkpoint(tmp_path: Any) -> None:
     args = ["scan", "--out", str(tmp_path / "o"), "--plane", "mchi1-alpha_d", "--n-x", "3", "--n-y", "4"]
     args += ["--x-range", "0.05", "0.13", "--executor", "serial", "--checkpoint", str(tmp_path / "ck"), "--json"]
+    args += ["--g2-band", "wp2025"]
     code, out, err = run(*args)
     assert code == 0, err
     info = json.loads(out)

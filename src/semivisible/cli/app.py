@@ -500,6 +500,26 @@ def _eps_option(eps: str) -> float | str:
     return value
 
 
+G2Bands = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--g2-band",
+        help="g-2 reference drawn as a 2 sigma band on eps planes (repeatable; default wp2020-world2021 and "
+        "wp2020-bnl, as in the paper).",
+    ),
+]
+
+
+def _g2_bands(names: list[str] | None) -> tuple[str, ...]:
+    """The --g2-band names, checked against the shipped references."""
+    known = g2_references()
+    chosen = tuple(names) if names else ("wp2020-world2021", "wp2020-bnl")
+    for name in chosen:
+        if name not in known:
+            raise ParameterError("g2_band", name, "one of " + ", ".join(known))
+    return chosen
+
+
 def _write_plane(result: Any, out: Path, stem: str, *, hepdata: bool, **plot_kw: Any) -> list[Path]:
     """CSV, JSON, PNG, PDF (and a HEPData directory) of one scanned plane."""
     from semivisible.plot import plot_plane
@@ -549,10 +569,12 @@ def scan_cmd(
     ] = None,
     splitting_nodes: Annotated[int, typer.Option("--splitting-nodes", help="Splitting nodes (with --mass-nodes).")] = 8,
     hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = True,
+    g2_band: G2Bands = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData."""
     with _user_errors():
+        bands = _g2_bands(g2_band)
         result = _run_scan(
             "scan",
             plane,
@@ -575,7 +597,7 @@ def scan_cmd(
             mass_nodes=mass_nodes,
             splitting_nodes=splitting_nodes,
         )
-        files = _write_plane(result, out, plane, hepdata=hepdata)
+        files = _write_plane(result, out, plane, hepdata=hepdata, g2_references=bands)
     names = [str(p) for p in files]
     if json_out:
         _emit_json({"plane": plane, "excluded_points": int(result.excluded.sum()), "files": names})
@@ -648,6 +670,7 @@ def reproduce_cmd(
         str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://host:port (implies dask).")
     ] = None,
     hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write HEPData submissions.")] = False,
+    g2_band: G2Bands = None,
 ) -> None:
     """The paper's Figs. 4, 5 top and 5 bottom (with the 5e12 EOT compact-HCAL1 projection), their data, and
     summary.json, from the embedded NA64 2016-2018 default (arXiv:2107.02021)."""
@@ -666,6 +689,7 @@ def reproduce_cmd(
         "splitting_nodes": splitting_nodes,
     }
     with _user_errors():
+        bands = _g2_bands(g2_band)
         fig4 = _run_scan("Fig. 4", "ma-eps", n_x, n_y, experiment=nominal, max_events=60_000, **common)
         fig4_proj = _run_scan("Fig. 4 projection", "ma-eps", n_x, n_y, experiment=compact, max_events=60_000, **common)
         fig5t = _run_scan("Fig. 5 top", "ma-alpha_d", n_x, n_y, experiment=nominal, max_events=60_000, **common)
@@ -674,7 +698,7 @@ def reproduce_cmd(
         fig5b_proj = _run_scan("Fig. 5 bottom projection", "mchi1-splitting", n_x, n_y, experiment=compact, **bottom)
         relic_ma = np.geomspace(0.01, 1.0, 100)
         relic = (relic_ma, relic_line(relic_ma, use_cache=True)[0])
-        files = _write_plane(fig4, out, "fig4", hepdata=hepdata, projection=fig4_proj, relic=relic)
+        files = _write_plane(fig4, out, "fig4", hepdata=hepdata, projection=fig4_proj, relic=relic, g2_references=bands)
         fig4_proj.to_json(out / "fig4_projection.json")
         files += _write_plane(fig5t, out, "fig5_top", hepdata=hepdata)
         files += _write_plane(fig5b, out, "fig5_bottom", hepdata=hepdata, projection=fig5b_proj)

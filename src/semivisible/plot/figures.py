@@ -185,12 +185,19 @@ def plot_plane(
     *,
     projection: ScanResult | None = None,
     relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
     title: str | None = None,
 ) -> list[Path]:
-    """Draw any scanned plane: :func:`plot_ma_eps` for y = eps (with the g-2 bands), else :func:`plot_ma_alpha_d`
-    (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps) plane only."""
+    """Draw any scanned plane: :func:`plot_ma_eps` for y = eps (with the 2 sigma bands of ``g2_references``),
+    else :func:`plot_ma_alpha_d` (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps)
+    plane only."""
     if result.y_name == "eps":
         return plot_ma_eps(
-            result, out_base, projection=projection, relic=relic if result.x_name == "ma_GeV" else None, title=title
+            result,
+            out_base,
+            projection=projection,
+            relic=relic if result.x_name == "ma_GeV" else None,
+            g2_references=g2_references,
+            title=title,
         )
     return plot_ma_alpha_d(result, out_base, projection=projection, title=title, log_y=result.y_name != "splitting")
