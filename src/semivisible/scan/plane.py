@@ -474,6 +474,7 @@ def scan_plane(
     }
     if mass_nodes is not None:
         inputs["mass_nodes"], inputs["splitting_nodes"] = mass_nodes, splitting_nodes
+        inputs["interpolation"] = SignalGrid.METHOD
     key = cache_key("scan", inputs)
     # A finished scan is kept in the disk cache (its yields; CLs and contours are recomputed, they are cheap).
     done_path = cache_dir() / f"scan-{key[:24]}.npz" if use_cache else None
