@@ -376,6 +376,7 @@ def yields_cmd(
         "s1_mc_error": float(result.s1_mc_error),
         "s2_mc_error": float(result.s2_mc_error),
         "r_cut_efficiency": table.r_cut_efficiency,
+        "r_cut_efficiency_model": table.r_cut_efficiency_model,
         "ctau_chi2_m": float(result.ctau_chi2_m),
         "decay_fractions": table.decay_fractions(lam),
     }
@@ -385,7 +386,8 @@ def yields_cmd(
     rows: list[tuple[str, Any, str]] = [
         ("S1 events", info["s1"], f"+- {info['s1_mc_error']:.2g} (MC)"),
         ("S2 events", info["s2"], f"+- {info['s2_mc_error']:.2g} (MC)"),
-        ("R-cut efficiency", info["r_cut_efficiency"], ""),
+        ("R-cut efficiency (applied)", info["r_cut_efficiency"], ""),
+        ("R-cut efficiency (our shower model)", info["r_cut_efficiency_model"], ""),
         ("c tau(chi2)", info["ctau_chi2_m"], "m"),
     ]
     rows += [(f"decays: {k}", v, "") for k, v in info["decay_fractions"].items()]

@@ -206,6 +206,11 @@ class SemivisibleSignature(_Strict):
     signal_systematic: Quantity | None = None
     energy_threshold_gev: Quantity | None = None
     r_cut: Quantity | None = None
+    r_cut_efficiency: Efficiency | None = Field(
+        default=None,
+        description="the experiment's own efficiency of the R cut; when given it replaces the modelled R cut "
+        "(the model's value is still computed and reported)",
+    )
 
 
 class Detector(_Strict):

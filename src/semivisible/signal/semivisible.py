@@ -89,6 +89,7 @@ class SignalTable:
     s1_slope: float
     y_invisible: float
     r_cut_efficiency: float
+    r_cut_efficiency_model: float
     fraction_tables: dict[str, FloatArray] = field(repr=False)
     decay_fractions_weights: dict[str, FloatArray] = field(default_factory=dict, repr=False)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -279,6 +280,7 @@ def build_signal_table(
             "s1_slope": result.s1_slope,
             "y_invisible": result.y_invisible,
             "r_cut_efficiency": result.r_cut_efficiency,
+            "r_cut_efficiency_model": result.r_cut_efficiency_model,
             "meta": result.meta,
         }
         save_arrays(cache_path, arrays, meta)
@@ -301,6 +303,7 @@ def _signal_table_from_cache(path: Any) -> SignalTable:
         s1_slope=float(meta["s1_slope"]),
         y_invisible=float(meta["y_invisible"]),
         r_cut_efficiency=float(meta["r_cut_efficiency"]),
+        r_cut_efficiency_model=float(meta["r_cut_efficiency_model"]),
         fraction_tables={k[len("frac_") :]: v for k, v in arrays.items() if k.startswith("frac_")},
         meta=dict(meta["meta"]),
     )
@@ -393,6 +396,16 @@ def _build_signal_table(
     s_edges = np.stack([path(z) for z in edges_z], axis=1)
     s_end = path(det.end_m)
     weight = prod.weight
+    ds = np.diff(s_edges, axis=1)
+    # R-cut efficiency of the model: among decays in the S1 volume (long-lifetime weights) that pass the energy
+    # threshold, the fraction with R < cut. An efficiency quoted by the experiment replaces the modelled cut.
+    w_slices = weight[:, None] * ds * a_i[:, None]
+    denom = float((w_slices * energy_ok).sum())
+    r_eff_model = float((w_slices * pass_frac).sum() / denom) if denom > 0 else float("nan")
+    r_eff = r_eff_model
+    if s1.r_cut_efficiency is not None:
+        r_eff = float(s1.r_cut_efficiency.at(point.ma))
+        pass_frac = energy_ok.astype(np.float64) * r_eff
 
     # Lambda grid: from lifetimes far longer than the detector (S1 linear) to far shorter (both vanish).
     s_scale = float(np.average(a_i * s_edges[:, 0], weights=weight))
@@ -412,12 +425,7 @@ def _build_signal_table(
         e1c[j], e2c[j] = b1.std(ddof=1) / math.sqrt(n_p), b2.std(ddof=1) / math.sqrt(n_p)
     e1 = _log_interp(lam, lam_err, e1c)
     e2 = _log_interp(lam, lam_err, e2c)
-    ds = np.diff(s_edges, axis=1)
     slope = float((weight * a_i * (pass_frac * ds).sum(axis=1)).sum() / n_p)
-    # R-cut efficiency: among decays in the S1 volume that pass the energy threshold, the fraction with R < cut.
-    w_slices = weight[:, None] * ds * a_i[:, None]
-    denom = float((w_slices * energy_ok).sum())
-    r_eff = float((w_slices * pass_frac).sum() / denom) if denom > 0 else float("nan")
     return SignalTable(
         ma=point.ma,
         mchi1=m1,
@@ -432,6 +440,7 @@ def _build_signal_table(
         s1_slope=slope,
         y_invisible=float(weight.sum() / n_p),
         r_cut_efficiency=r_eff,
+        r_cut_efficiency_model=r_eff_model,
         fraction_tables=_fraction_tables(lam, a_i, weight, [path(z_veto_end), s_edges[:, 0], s_edges[:, -1], s_end]),
         decay_fractions_weights={
             "a": a_i,
