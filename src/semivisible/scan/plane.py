@@ -318,26 +318,36 @@ class _Column:
 
         return float(g2_band(ma, self.reference).eps_central)
 
+    def points(self) -> tuple[float, FloatArray, FloatArray, FloatArray]:
+        """m_A' of the column and, along its y axis, the splitting, eps and alpha_D (arrays of len(y))."""
+        y = np.asarray(self.y, dtype=np.float64)
+        ma = self.x if self.x_name == "ma" else self.ratio * self.x
+
+        def along(name: str, fixed: Callable[[], float]) -> FloatArray:
+            return y if self.y_name == name else np.full(y.size, fixed())
+
+        return (
+            ma,
+            along("splitting", lambda: self.splitting),
+            along("eps", lambda: self.eps_at(ma)),
+            along("alpha_d", lambda: self.alpha_d),
+        )
+
 
 def _column_yields(job: _Column) -> tuple[FloatArray, FloatArray]:
     """S1 and S2 along the y axis of one column (module level, so that it runs in other processes)."""
     exp = load_experiment(job.experiment_path)
-    y = np.asarray(job.y, dtype=np.float64)
-    ma = job.x if job.x_name == "ma" else job.ratio * job.x
-    if job.y_name == "splitting":
-        s1, s2 = np.zeros(y.size), np.zeros(y.size)
-        eps = job.eps_at(ma)
-        for k, f in enumerate(y):
-            if f >= job.ratio - 2.0:
-                continue  # A' -> chi1 chi2 closed: no signal
-            point = DarkSector.build(ma, eps, job.alpha_d, ratio=job.ratio, splitting=float(f))
-            a, b = _point_yields(point, exp, eps, job.alpha_d, n_primaries=job.n_primaries, max_events=job.max_events)
+    ma, f, eps, ad = job.points()
+    opts = {"n_primaries": job.n_primaries, "max_events": job.max_events}
+    if job.y_name == "splitting":  # every point has its own chi2 mass, so its own table
+        s1, s2 = np.zeros(f.size), np.zeros(f.size)
+        for k in np.nonzero(f < job.ratio - 2.0)[0]:  # else A' -> chi1 chi2 is closed: no signal
+            point = DarkSector.build(ma, float(eps[k]), float(ad[k]), ratio=job.ratio, splitting=float(f[k]))
+            a, b = _point_yields(point, exp, eps[k], ad[k], **opts)
             s1[k], s2[k] = float(a), float(b)
         return s1, s2
-    eps_arr = y if job.y_name == "eps" else np.full(y.size, job.eps_at(ma))
-    ad_arr = y if job.y_name == "alpha_d" else np.full(y.size, job.alpha_d)
-    point = DarkSector.build(ma, float(eps_arr[0]), float(ad_arr.min()), ratio=job.ratio, splitting=job.splitting)
-    return _point_yields(point, exp, eps_arr, ad_arr, n_primaries=job.n_primaries, max_events=job.max_events)
+    point = DarkSector.build(ma, float(eps[0]), float(ad.min()), ratio=job.ratio, splitting=job.splitting)
+    return _point_yields(point, exp, eps, ad, **opts)
 
 
 def _node_grid(
@@ -379,13 +389,8 @@ def _cache_node(job: tuple[float, float, float, str, int | None]) -> None:
 
 def _column_from_grid(grid: SignalGrid, job: _Column) -> tuple[FloatArray, FloatArray]:
     """One column from the node grid (interpolated; see :class:`SignalGrid`)."""
-    y = np.asarray(job.y, dtype=np.float64)
-    ma = job.x if job.x_name == "ma" else job.ratio * job.x
-    f = y if job.y_name == "splitting" else job.splitting
-    eps = y if job.y_name == "eps" else job.eps_at(ma)
-    ad = y if job.y_name == "alpha_d" else job.alpha_d
-    s1, s2 = grid.yields(ma, np.broadcast_to(f, y.shape), eps, ad)
-    return s1, s2
+    ma, f, eps, ad = job.points()
+    return grid.yields(ma, f, eps, ad)
 
 
 def scan_plane(
