@@ -46,7 +46,7 @@ from semivisible.experiments import Experiment, load_experiment
 from semivisible.io.cache import atomic_write_text, cache_dir, cache_key, load_arrays, save_arrays
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.scan.executors import Checkpoint, map_jobs, run_columns
-from semivisible.signal.grid import SignalGrid, build_node_table, node_is_cached
+from semivisible.signal.grid import NodeJob, SignalGrid, build_node_table, node_is_cached
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import SignalTable, build_signal_table, signal_yields
 from semivisible.stats.cls import cls_of_signal, event_limit_table
@@ -373,7 +373,7 @@ def _node_grid(
     else:
         f_nodes = np.array([job.splitting])
 
-    def runner(jobs: list[tuple[float, float, float, str, int | None]]) -> list[SignalTable | float]:
+    def runner(jobs: list[NodeJob]) -> list[SignalTable | float]:
         if run["executor"] != "serial" or run["scheduler"]:
             missing = [job for job in jobs if not node_is_cached(job)]
             map_jobs(_cache_node, missing, lambda i, r: None, **run)
@@ -382,7 +382,7 @@ def _node_grid(
     return SignalGrid.build(ma_nodes, f_nodes, exp, ratio=job.ratio, max_events=job.max_events, runner=runner)
 
 
-def _cache_node(job: tuple[float, float, float, str, int | None]) -> None:
+def _cache_node(job: NodeJob) -> None:
     """Build one node table into the disk cache (in a worker; nothing is sent back)."""
     build_node_table(job)
 

@@ -45,30 +45,36 @@ from semivisible.model.dark_sector import BENCHMARK_RATIO, DarkSector
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import SignalTable, _lambda_of, build_signal_table, signal_table_cache_path
 
-__all__ = ["SignalGrid", "build_node_table", "node_is_cached"]
+__all__ = ["NodeJob", "SignalGrid", "build_node_table", "node_is_cached"]
 
 FloatArray = NDArray[np.float64]
 
 
-def build_node_table(job: tuple[float, float, float, str, int | None]) -> SignalTable | float:
+NodeJob = tuple[float, float, float, str, int | None]
+
+
+def _node(job: NodeJob) -> tuple[DarkSector, Experiment, int | None]:
+    """The masses (eps and alpha_D do not matter for a table), experiment and thinning of one node job
+    (m_A', splitting, ratio, experiment path, max_events)."""
+    ma, splitting, ratio, experiment_path, max_events = job
+    point = DarkSector.build(ma, 1e-3, 0.1, ratio=ratio, splitting=splitting)
+    return point, load_experiment(experiment_path), max_events
+
+
+def build_node_table(job: NodeJob) -> SignalTable | float:
     """The (disk-cached) signal table at one node (m_A', splitting, ratio), or the invisible yield per EOT per
     eps^2 when chi2 is stable there. Module level, so that nodes can be built in other processes."""
-    ma, splitting, ratio, experiment_path, max_events = job
-    exp = load_experiment(experiment_path)
-    point = DarkSector.build(ma, 1e-3, 0.1, ratio=ratio, splitting=splitting)
+    point, exp, max_events = _node(job)
     if point.chi2_stable:
-        return float(production_table_for(ma, exp).yield_per_eot_per_eps2())
+        return float(production_table_for(point.ma, exp).yield_per_eot_per_eps2())
     return build_signal_table(point, exp, max_events=max_events)
 
 
-def node_is_cached(job: tuple[float, float, float, str, int | None]) -> bool:
+def node_is_cached(job: NodeJob) -> bool:
     """Whether the node's signal table is already in the disk cache (stable-chi2 nodes count as cached: they
     need only the production table)."""
-    ma, splitting, ratio, experiment_path, max_events = job
-    point = DarkSector.build(ma, 1e-3, 0.1, ratio=ratio, splitting=splitting)
-    if point.chi2_stable:
-        return True
-    return signal_table_cache_path(point, load_experiment(experiment_path), max_events=max_events).exists()
+    point, exp, max_events = _node(job)
+    return point.chi2_stable or signal_table_cache_path(point, exp, max_events=max_events).exists()
 
 
 def _log_y(node: SignalTable | float, lam_scaled: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -102,7 +108,7 @@ class SignalGrid:
         *,
         ratio: float = BENCHMARK_RATIO,
         max_events: int | None = None,
-        runner: Callable[[list[tuple[float, float, float, str, int | None]]], list[SignalTable | float]] | None = None,
+        runner: Callable[[list[NodeJob]], list[SignalTable | float]] | None = None,
     ) -> SignalGrid:
         """Build (or load from the disk cache) the node tables; ``runner`` maps :func:`build_node_table` over the
         node jobs (default: serially in this process)."""
