@@ -195,6 +195,11 @@ class ShowerProfile(_Strict):
     core_fraction: Quantity
     core_radius_rm: Quantity
     tail_radius_rm: Quantity
+    sampling_term: Quantity | None = Field(
+        default=None,
+        description="stochastic term a (GeV^1/2) of sigma_E/E = a/sqrt(E) for electromagnetic showers; when given, "
+        "R fluctuates (semivisible.signal.detector.r_cut_probability), otherwise the mean R is cut on",
+    )
 
 
 class SemivisibleSignature(_Strict):

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import betainc
 
-__all__ = ["ContainmentMap", "r_variable"]
+__all__ = ["ContainmentMap", "r_cut_probability", "r_variable"]
 
 FloatArray = NDArray[np.float64]
 
@@ -113,3 +114,45 @@ def r_variable(
     total = sum(energies)
     inside = sum(e * cell(x, y) for e, (x, y) in zip(energies, positions, strict=True))
     return np.asarray(1.0 - inside / np.where(total > 0, total, 1.0))
+
+
+def r_cut_probability(
+    energies: list[FloatArray],
+    positions: list[tuple[FloatArray, FloatArray]],
+    cell: ContainmentMap,
+    r_cut: float,
+    sampling_term: float,
+) -> FloatArray:
+    """P(R < r_cut) when the energy seen inside and outside the central cell carries sampling fluctuations.
+
+    A sampling calorimeter sees an electromagnetic deposit E with sigma_E/E = a/sqrt(E/GeV) (the stochastic
+    term, e.g. PDG 2024 "Passage of particles through matter / calorimetry": sigma/E = 2.7% sqrt(d/f_samp) for
+    sampling fluctuations, d the active-layer thickness in mm and f_samp the mip sampling fraction). We model the
+    seen energy of a mean deposit E as a Gamma variate of shape E/a^2 and scale a^2 GeV, which has exactly that
+    mean and variance and, being a sum of independent quanta, adds up across showers and cells. With
+    E_in = sum_j E_j C(x_j, y_j) and E_out = sum_j E_j - E_in (GeV), R = E_out/(E_in + E_out) is then
+    Beta(E_out/a^2, E_in/a^2) distributed and
+
+        P(R < r_cut) = I_{r_cut}(E_out/a^2, E_in/a^2),
+
+    the regularised incomplete beta function. a -> 0 gives back the step function of the mean R
+    (:func:`r_variable`). Energies in GeV, positions in m, ``sampling_term`` a in GeV^(1/2).
+
+    >>> import numpy as np
+    >>> cell = ContainmentMap(0.097, 0.02, 0.707, 0.2, 0.575)
+    >>> centred = [(np.array([0.0]), np.array([0.0]))]
+    >>> p80 = float(r_cut_probability([np.array([80.0])], centred, cell, 0.06, 0.33)[0])
+    >>> p2 = float(r_cut_probability([np.array([2.0])], centred, cell, 0.06, 0.33)[0])
+    >>> p80 > 0.999 and 0.9 < p2 < 0.999
+    True
+    """
+    if not sampling_term > 0.0:
+        raise ValueError(f"sampling_term must be > 0 GeV^(1/2), got {sampling_term}")
+    quantum = sampling_term * sampling_term
+    total = sum(energies)
+    inside = sum(e * cell(x, y) for e, (x, y) in zip(energies, positions, strict=True))
+    outside = np.clip(total - inside, 0.0, None)
+    alpha = np.maximum(outside / quantum, 1e-300)
+    beta = np.maximum(inside / quantum, 1e-300)
+    prob = betainc(alpha, beta, min(max(r_cut, 0.0), 1.0))
+    return np.asarray(np.where(total > 0, prob, 0.0))

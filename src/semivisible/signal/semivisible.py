@@ -46,7 +46,7 @@ from semivisible.model.chi2_decay import gamma_chi2_total
 from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
 from semivisible.model.dark_sector import DarkSector
 from semivisible.production.yields import ProductionTable
-from semivisible.signal.detector import ContainmentMap, r_variable
+from semivisible.signal.detector import ContainmentMap, r_cut_probability, r_variable
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.kinematics import aprime_to_chi1chi2, chi2_decay_momenta
 
@@ -388,10 +388,13 @@ def _build_signal_table(
             dz = z_face - zd
             positions.append((xd + lep[:, 1] / lep[:, 3] * dz, yd + lep[:, 2] / lep[:, 3] * dz))
         energies = [lm[:, 0], lp[:, 0]]
-        r = r_variable(energies, positions, cell)
         e_ok = energies[0] + energies[1] > e_thr
         energy_ok[:, k] = e_ok
-        pass_frac[:, k] = (e_ok & (r < r_cut)).astype(np.float64)
+        if shower.sampling_term is None or not math.isfinite(r_cut):
+            pass_frac[:, k] = (e_ok & (r_variable(energies, positions, cell) < r_cut)).astype(np.float64)
+        else:
+            p_r = r_cut_probability(energies, positions, cell, r_cut, shower.sampling_term.value)
+            pass_frac[:, k] = np.where(e_ok, p_r, 0.0)
 
     s_edges = np.stack([path(z) for z in edges_z], axis=1)
     s_end = path(det.end_m)
