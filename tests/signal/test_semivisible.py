@@ -186,3 +186,26 @@ def test_quoted_r_cut_efficiency_replaces_the_model(tmp_path) -> None:  # type: 
     assert t_m.r_cut_efficiency == t_m.r_cut_efficiency_model
     assert t_q.s1_slope / t_m.s1_slope == pytest.approx(0.52 / t_m.r_cut_efficiency_model, rel=1e-9)
     assert float(t_q.s2_per_eps2(1e-3)) == pytest.approx(float(t_m.s2_per_eps2(1e-3)), rel=1e-12)
+
+
+def test_sampling_fluctuations_of_r(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The file's commented [detector.shower] sampling_term switches on fluctuating R: the model efficiency can only
+    drop, stays >= 0.98 at NA64's energies (docs/validation.md section 3) and a -> 0 gives back the mean-R cut."""
+    from importlib.resources import files
+
+    text = (files("semivisible.experiments") / "data" / "na64-2016-2018.toml").read_text()
+    assert "# sampling_term = { value = 0.32" in text
+    exps = {}
+    for a in ("0.32", "1e-4"):
+        f = tmp_path / f"a{a}.toml"
+        f.write_text(text.replace("# sampling_term = { value = 0.32", f"sampling_term = {{ value = {a}"))
+        exps[a] = load_experiment(str(f))
+    cfg = EXP.shower_config(n_primaries=2000, seed=7)
+    prod = build_production_table(
+        POINT.ma, shower=cfg, target=EXP.radiator, atoms_per_x0_cm2=EXP.atoms_per_x0_cm2, e_min_gev=50.0
+    )
+    base = build_signal_table(POINT, EXP, table=prod).r_cut_efficiency_model
+    fluct = build_signal_table(POINT, exps["0.32"], table=prod).r_cut_efficiency_model
+    tiny = build_signal_table(POINT, exps["1e-4"], table=prod).r_cut_efficiency_model
+    assert 0.98 <= fluct < base <= 1.0
+    assert tiny == pytest.approx(base, abs=1e-3)
