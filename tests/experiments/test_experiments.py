@@ -66,3 +66,20 @@ def test_validation_errors_name_the_key(tmp_path: Path, old: str, new: str, need
 def test_unknown_name() -> None:
     with pytest.raises(ParameterError, match="shipped name"):
         load_experiment("na65")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("# sampling_term = { value = 0.32", "sampling_term = { value = -0.3", "sampling_term"),
+        ("moliere_radius_m = { value = 0.020", "moliere_radius_m = { value = 0.0", "moliere_radius_m"),
+        ("core_fraction = { value = 0.707", "core_fraction = { value = 1.7", "core_fraction"),
+    ],
+)
+def test_shower_profile_errors_name_the_key(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    text = Path(load_experiment("na64-2016-2018").path).read_text()
+    assert old in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(old, new, 1))
+    with pytest.raises(ParameterError, match=needle):
+        load_experiment(bad)

@@ -201,6 +201,20 @@ class ShowerProfile(_Strict):
         "R fluctuates (semivisible.signal.detector.r_cut_probability), otherwise the mean R is cut on",
     )
 
+    @field_validator("moliere_radius_m", "core_radius_rm", "tail_radius_rm", "sampling_term")
+    @classmethod
+    def _positive(cls, q: Quantity | None) -> Quantity | None:
+        if q is not None and not q.value > 0:
+            raise ValueError(f"must be > 0, got {q.value}")
+        return q
+
+    @field_validator("core_fraction")
+    @classmethod
+    def _fraction(cls, q: Quantity) -> Quantity:
+        if not 0 <= q.value <= 1:
+            raise ValueError(f"must be in [0, 1], got {q.value}")
+        return q
+
 
 class SemivisibleSignature(_Strict):
     """A semi-visible signature: S1 (chi2 -> chi1 e+ e- seen in the fiducial modules) or S2 (decay beyond)."""
