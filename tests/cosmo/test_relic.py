@@ -129,6 +129,33 @@ def test_constant_sigma_v_steigman() -> None:
         assert 15 < r.x_f < 30
 
 
+def _plain_freeze_out(m: float, sigma_v_cm3_s: float, g_star: float = 10.75) -> float:
+    """An independent 20-line solver: constant g_* = h_eff, Maxwell-Boltzmann Y_eq (g = 2), Radau in ln Y."""
+    from scipy.integrate import solve_ivp
+    from scipy.special import kn
+
+    sv = sigma_v_cm3_s / 1.16737e-17  # GeV^-2
+    lam = math.sqrt(math.pi / 45) * 1.22091e19 * m * math.sqrt(g_star) * sv
+
+    def yeq(x: float) -> float:
+        t = m / x
+        return float(2 / (2 * math.pi**2) * m**2 * t * kn(2, x) / (2 * math.pi**2 / 45 * g_star * t**3))
+
+    def rhs(x: float, w: np.ndarray) -> list[float]:
+        y = math.exp(w[0])
+        return [-lam / x**2 * (y - yeq(x) ** 2 / y)]
+
+    sol = solve_ivp(rhs, [1.0, 2000.0], [math.log(yeq(1.0))], method="Radau", rtol=1e-9, atol=1e-12)
+    return 2.7439e8 * m * math.exp(sol.y[0, -1])
+
+
+def test_constant_sigma_v_against_an_independent_solver() -> None:
+    """At m = 0.3 GeV freeze-out happens at T ~ 15 MeV where g_* = h_eff = 10.75 (photons, e+-, 3 nu): the
+    package (with g_*(T)) agrees with a plain constant-g_* solver within 3 % (measured 1.6 %)."""
+    ours = relic.freeze_out_constant_sigma_v([0.3], 2.2e-26)[0].omega_h2
+    assert ours == pytest.approx(_plain_freeze_out(0.3, 2.2e-26), rel=0.03)
+
+
 def test_resonance_dip() -> None:
     """Near m_A' = 2 m_chi the Breit-Wigner enhancement lowers eps_relic by orders of magnitude."""
     eps = [relic.eps_relic(0.3, ratio=r, splitting=1e-3) for r in (2.02, 2.1, 2.5, 3.0)]
