@@ -273,6 +273,28 @@ def test_relic_json() -> None:
     assert info["omega_h2_check"] == pytest.approx(0.120, rel=1e-3)
 
 
+def test_relic_dm_type() -> None:
+    """--dm-type selects the elastic p-wave targets; the Majorana target needs a larger eps than the pseudo-Dirac
+    one (p-wave) and the scalar one larger still (Y counts chi and chi*); bad values exit 2 naming the flag."""
+    eps = {}
+    for dm in ("pseudo-dirac", "majorana", "scalar"):
+        extra = ["--splitting", "0.001"] if dm == "pseudo-dirac" else []
+        code, out, _ = run("relic", "--ma", "0.3", "--dm-type", dm, *extra, "--json")
+        assert code == 0
+        info = json.loads(out)
+        assert info["dm_type"] == dm
+        assert info["omega_h2_check"] == pytest.approx(0.120, rel=1e-3)
+        eps[dm] = info["eps_relic"]
+    assert eps["pseudo-dirac"] < eps["majorana"] < eps["scalar"]
+    code, _, err = run("relic", "--ma", "0.3", "--dm-type", "dirac")
+    assert code == 2
+    assert "dm_type" in err
+    assert "Traceback" not in err
+    code, _, err = run("relic", "--ma", "0.3", "--dm-type", "scalar", "--splitting", "0.1")
+    assert code == 2
+    assert "splitting" in err
+
+
 def test_upper_limit_json() -> None:
     code, out, _ = run("upper-limit", "--no-systematics", "--json")
     assert code == 0

@@ -234,3 +234,68 @@ def test_cli_helpers() -> None:
     result = CliRunner().invoke(app, ["relic", "--ma", "0.3"])
     assert result.exit_code == 0
     assert "eps_relic" in result.stdout
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Elastic p-wave benchmarks: complex scalar and Majorana
+# ------------------------------------------------------------------------------------------------------------
+def test_elastic_p_wave_nr_limit() -> None:
+    """sigma v_rel -> (8 pi/3) alpha alpha_D eps^2 m^2 v_rel^2/(m_A'^2 - 4 m^2)^2 (one massless lepton;
+    Izaguirre, Krnjaic, Schuster, Toro, arXiv:1505.00011), both types; here m = 0.05 GeV (e+e- only)."""
+    m, ma, eps, ad = 0.05, 0.15, 1e-3, 0.1
+    beta = 1e-3  # velocity of each particle in the CM frame; v_rel = 2 beta
+    sqrt_s = 2 * m / math.sqrt(1 - beta**2)
+    nr = 8 * math.pi / 3 * ALPHA_EM * ad * eps**2 * m**2 * (2 * beta) ** 2 / (ma**2 - 4 * m**2) ** 2
+    for dm in ("scalar", "majorana"):
+        sv = float(relic.sigma_elastic(sqrt_s, ma, eps, ad, m, dm)) * 2 * beta
+        assert sv == pytest.approx(nr, rel=1e-3)
+
+
+def test_elastic_thermal_average_is_p_wave() -> None:
+    """<sigma v> = b <v_rel^2> = 6 b/x for sigma v_rel = b v_rel^2 at large x (Gondolo-Gelmini)."""
+    m, ma, eps, ad = 0.05, 0.15, 1e-3, 0.1
+    ker = relic._make_kernel(ma, ad, m, m, eps, "majorana")
+    sv = relic._sigma_v_table(ker, eps)
+    x = relic._x_table()
+    b = 8 * math.pi / 3 * ALPHA_EM * ad * eps**2 * m**2 / (ma**2 - 4 * m**2) ** 2
+    assert sv[-1] == pytest.approx(6 * b / x[-1], rel=0.02)
+
+
+# ESPP2026-PPG/Quasi-elastic-DM relic-target-majorana.csv and relic-target-scalar.csv (same source and figure as
+# the pseudo-Dirac line; alpha_D = 0.1, m_A' = 3 m_chi), values as interpolated in physics.md 5.5.
+ELASTIC_TARGETS = {
+    "majorana": [(0.003, 4.85e-13), (0.01, 5.51e-12), (0.03, 6.23e-11), (0.2, 1.76e-9)],
+    "scalar": [(0.003, 9.61e-13), (0.01, 1.15e-11), (0.03, 1.29e-10), (0.2, 3.42e-9)],
+}
+
+
+@pytest.mark.parametrize("dm", sorted(ELASTIC_TARGETS))
+def test_elastic_targets_against_the_published_lines(dm: str) -> None:
+    """Within 25 % away from the mu and rho structures. All three published lines sit 4-21 % below ours
+    (docs/validation.md section 5: measured +4 ... +21 %; an independent second implementation agrees with ours)."""
+    m = np.array([p[0] for p in ELASTIC_TARGETS[dm]])
+    y_ref = np.array([p[1] for p in ELASTIC_TARGETS[dm]])
+    _, y = relic.relic_line(3 * m, dm_type=dm)
+    assert np.all(np.abs(y / y_ref - 1) < 0.25)
+
+
+def test_scalar_over_majorana_as_published() -> None:
+    """Same sigma, but Y counts chi and chi* for the scalar: y_scalar/y_Majorana ~ 2; published 1.94-2.09."""
+    m = np.array([p[0] for p in ELASTIC_TARGETS["scalar"]])
+    pub = np.array([s[1] / j[1] for s, j in zip(ELASTIC_TARGETS["scalar"], ELASTIC_TARGETS["majorana"], strict=True)])
+    _, ys = relic.relic_line(3 * m, dm_type="scalar")
+    _, ym = relic.relic_line(3 * m, dm_type="majorana")
+    assert np.all(np.abs(ys / ym / pub - 1) < 0.06)
+    assert np.all(np.abs(ys / ym - 2) < 0.03)
+
+
+def test_elastic_bad_input() -> None:
+    with pytest.raises(ParameterError, match="dm_type"):
+        relic.relic_line([0.3], dm_type="dirac")
+    with pytest.raises(ParameterError, match="splitting"):
+        relic.relic_line([0.3], splitting=0.1, dm_type="scalar")
+    with pytest.raises(ParameterError, match="dm_type"):
+        relic.sigma_elastic(0.3, 0.3, 1e-3, 0.1, 0.1, "pseudo-dirac")
+    assert relic.eps_relic(0.3, mchi1=0.1, dm_type="majorana") == pytest.approx(
+        relic.eps_relic(0.3, dm_type="majorana"), rel=1e-9
+    )

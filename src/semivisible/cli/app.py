@@ -402,13 +402,20 @@ def relic_cmd(
     splitting: Splitting = None,
     mchi1: Mchi1 = None,
     delta: Delta = None,
+    dm_type: Annotated[
+        str,
+        typer.Option(
+            "--dm-type",
+            help="pseudo-dirac (the iDM pair), or the elastic p-wave targets majorana or scalar (no splitting).",
+        ),
+    ] = "pseudo-dirac",
     json_out: JsonFlag = False,
 ) -> None:
     """The eps at which chi1 is all of the dark matter (Omega h^2 = 0.120), from our Boltzmann solver."""
     from semivisible.cli.relic import relic_info, relic_rows
 
     with _user_errors():
-        info = relic_info(ma, alpha_d, ratio, splitting, mchi1, delta)
+        info = relic_info(ma, alpha_d, ratio, splitting, mchi1, delta, dm_type)
     if json_out:
         _emit_json(info)
         return

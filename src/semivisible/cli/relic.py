@@ -25,6 +25,10 @@ _NOTE = (
     "chi1 chi2 -> A'* -> SM coannihilation (Griest-Seckel, g1 = g2 = 2), assuming chi1 <-> chi2 conversions stay "
     "in equilibrium through freeze-out (questionable at small eps and large splitting)"
 )
+_NOTE_ELASTIC = {
+    "majorana": "Majorana chi chi -> A'* -> SM, p-wave (L = (g_D/2) chi-bar gamma gamma5 chi, g = 2)",
+    "scalar": "complex scalar chi chi* -> A'* -> SM, p-wave (Y counts chi and chi*, g = 1 + 1)",
+}
 
 
 def _finite(x: float) -> float | None:
@@ -38,18 +42,50 @@ def relic_info(
     splitting: float | None = None,
     mchi1: float | None = None,
     delta: float | None = None,
+    dm_type: str = "pseudo-dirac",
 ) -> dict[str, Any]:
     """eps giving Omega h^2 = 0.120 at this point, with y, the check Omega h^2(eps_relic), x_f and the masses.
 
-    Masses in GeV, <sigma v> in cm^3/s. Parameters as :meth:`DarkSector.build`.
+    Masses in GeV, <sigma v> in cm^3/s. Parameters as :meth:`DarkSector.build`; ``dm_type`` as
+    :func:`semivisible.cosmo.relic.eps_relic` (the elastic types have no splitting).
 
     Raises:
         ParameterError: a parameter is out of range (the message names it).
+
+    >>> info = relic_info(0.3, dm_type="scalar")
+    >>> info["dm_type"], info["mchi2_GeV"] is None, abs(info["omega_h2_check"] / 0.12 - 1) < 1e-3
+    ('scalar', True, True)
     """
-    eps = eps_relic(ma, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+    eps = eps_relic(ma, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta, dm_type=dm_type)
+    if dm_type != "pseudo-dirac":
+        point = (
+            DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=1e-3)
+            if mchi1 is None
+            else (DarkSector.build(ma, eps, alpha_d, mchi1=mchi1, delta=1e-3 * mchi1))
+        )
+        res = relic_abundance(point, dm_type=dm_type)
+        return {
+            "dm_type": dm_type,
+            "eps_relic": eps,
+            "y": point.y,
+            "omega_h2_check": res.omega_h2,
+            "omega_h2_target": OMEGA_DM_H2,
+            "ma_GeV": point.ma,
+            "mchi1_GeV": point.mchi1,
+            "mchi2_GeV": None,
+            "delta_GeV": None,
+            "ratio": point.ratio,
+            "splitting": None,
+            "alpha_d": point.alpha_d,
+            "x_freeze_out": _finite(res.x_f),
+            "y_inf": res.y_inf,
+            "sigma_eff_v_at_xf_cm3_s": _finite(res.sigma_v_xf_cm3_s),
+            "note": _NOTE_ELASTIC[dm_type],
+        }
     point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
     res = relic_abundance(point)
     return {
+        "dm_type": dm_type,
         "eps_relic": eps,
         "y": point.y,
         "omega_h2_check": res.omega_h2,

@@ -86,7 +86,12 @@ from scipy.special import kve
 
 from semivisible.cosmo.thermo import g_star_sqrt, h_eff
 from semivisible.errors import ParameterError
-from semivisible.model.aprime import gamma_aprime_to_chi1chi2, gamma_aprime_visible
+from semivisible.model.aprime import (
+    gamma_aprime_to_chi1chi2,
+    gamma_aprime_to_majorana_pair,
+    gamma_aprime_to_scalar_pair,
+    gamma_aprime_visible,
+)
 from semivisible.model.constants import (
     ALPHA_EM,
     HBARC_GEV_M,
@@ -100,6 +105,7 @@ from semivisible.model.dark_sector import DarkSector
 from semivisible.model.hadrons import load_parameters, r_ratio
 
 __all__ = [
+    "DM_TYPES",
     "GEV2_TO_CM3_S",
     "M_PLANCK_GEV",
     "OMEGA_DM_H2",
@@ -110,6 +116,7 @@ __all__ = [
     "relic_abundance",
     "relic_line",
     "sigma_12",
+    "sigma_elastic",
     "sigma_v_12_threshold",
     "thermal_average_sigma_v",
 ]
@@ -126,6 +133,16 @@ OMEGA_H2_PER_Y_GEV: float = 2891.2 / 1.05368e-5
 OMEGA_DM_H2: float = 0.120
 
 _G_CHI = 2.0  # g1 = g2 = 2 (Majorana mass eigenstates)
+#: Dark-matter types of the relic calculation: the pseudo-Dirac (inelastic) pair of this package, and the two
+#: elastic p-wave benchmarks drawn with it in NA64's y plots (complex scalar, Majorana fermion).
+DM_TYPES: tuple[str, ...] = ("pseudo-dirac", "majorana", "scalar")
+
+
+def _check_dm_type(dm_type: str) -> None:
+    if dm_type not in DM_TYPES:
+        raise ParameterError("dm_type", dm_type, " or ".join(repr(d) for d in DM_TYPES))
+
+
 _X_MIN, _X_MAX = 1.0, 1000.0
 _N_XTAB = 40
 _N_STEPS = 3000
@@ -146,18 +163,27 @@ def _channel_sum(s: FloatArray) -> FloatArray:
     return np.asarray(out, dtype=np.float64)
 
 
-def _dark_factor(s: FloatArray, m1: float, m2: float) -> FloatArray:
-    """sqrt(s - Delta^2) (1 + M^2/(2 s)) / sqrt(s - M^2); 0 at and below threshold."""
+def _dark_factor(s: FloatArray, m1: float, m2: float, dm_type: str = "pseudo-dirac") -> FloatArray:
+    """Pseudo-Dirac: sqrt(s - Delta^2) (1 + M^2/(2 s)) / sqrt(s - M^2); elastic p-wave types: beta_chi =
+    sqrt(1 - 4 m^2/s) (m1 = m2 = m). 0 at and below threshold."""
     big, small = (m1 + m2) ** 2, (m2 - m1) ** 2
     above = s > big
+    if dm_type != "pseudo-dirac":
+        return np.asarray(np.sqrt(np.clip(1.0 - big / np.where(above, s, big), 0.0, None)), dtype=np.float64)
     den = np.sqrt(np.where(above, s - big, 1.0))
     val = np.sqrt(np.clip(s - small, 0.0, None)) * (1.0 + big / (2.0 * s)) / den
     return np.asarray(np.where(above, val, 0.0), dtype=np.float64)
 
 
-def _gamma_split(ma: float, alpha_d: float, m1: float, m2: float) -> tuple[float, float]:
-    """(Gamma(A' -> chi1 chi2), Gamma_visible / eps^2) in GeV."""
-    return float(gamma_aprime_to_chi1chi2(ma, alpha_d, m1, m2)), float(gamma_aprime_visible(ma, 1.0))
+def _gamma_split(ma: float, alpha_d: float, m1: float, m2: float, dm_type: str = "pseudo-dirac") -> tuple[float, float]:
+    """(Gamma(A' -> dark pair), Gamma_visible / eps^2) in GeV."""
+    if dm_type == "scalar":
+        g_dark = float(gamma_aprime_to_scalar_pair(ma, alpha_d, m1))
+    elif dm_type == "majorana":
+        g_dark = float(gamma_aprime_to_majorana_pair(ma, alpha_d, m1))
+    else:
+        g_dark = float(gamma_aprime_to_chi1chi2(ma, alpha_d, m1, m2))
+    return g_dark, float(gamma_aprime_visible(ma, 1.0))
 
 
 def sigma_12(
@@ -205,6 +231,37 @@ def sigma_v_12_threshold(ma: float, eps: float, alpha_d: float, mchi1: float, mc
     big = (mchi1 + mchi2) ** 2
     c = float(_channel_sum(np.array([big]))[0])
     return 4.0 * math.pi * ALPHA_EM * alpha_d * eps**2 * c / (big - ma**2) ** 2
+
+
+def sigma_elastic(
+    sqrt_s: ArrayLike, ma: float, eps: float, alpha_d: float, mchi: float, dm_type: str = "scalar"
+) -> FloatArray:
+    """sigma(chi chi(*) -> A'* -> e+e-, mu+mu-, tau+tau-, hadrons) in GeV^-2 for the elastic p-wave benchmarks.
+
+    Complex scalar (chi chi*, current g_D (p1 - p2)) and Majorana (chi chi, L = (g_D/2) chi-bar gamma gamma5 chi)
+    have the same spin-averaged cross section (traces in docs/validation.md section 5)::
+
+        sigma(s) = (4 pi alpha alpha_D eps^2 / 3) beta_chi C(s) / [(s - m_A'^2)^2 + m_A'^2 Gamma_A'^2],
+
+    beta_chi = sqrt(1 - 4 m_chi^2/s), C(s) as for :func:`sigma_12`. Its NR limit is the p-wave
+    sigma v_rel = (8 pi/3) alpha alpha_D eps^2 m_chi^2 v_rel^2 / (m_A'^2 - 4 m_chi^2)^2 for one massless lepton
+    (Izaguirre, Krnjaic, Schuster, Toro, arXiv:1505.00011). ``dm_type`` selects the A' width into the dark pair.
+
+    >>> s = sigma_elastic([0.21, 0.19], 0.3, 1e-3, 0.1, 0.1)
+    >>> bool(s[0] > 0), float(s[1])
+    (True, 0.0)
+    """
+    if dm_type not in ("scalar", "majorana"):
+        raise ParameterError("dm_type", dm_type, "'scalar' or 'majorana'")
+    e = np.asarray(sqrt_s, dtype=np.float64)
+    s = e * e
+    g_dark, g_vis = _gamma_split(ma, alpha_d, mchi, mchi, dm_type)
+    gamma = g_dark + eps**2 * g_vis
+    bw = (s - ma**2) ** 2 + ma**2 * gamma**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = _channel_sum(np.where(s > 0, s, 1.0))
+    pref = 4.0 * math.pi * ALPHA_EM * alpha_d * eps**2 / 3.0
+    return np.asarray(pref * _dark_factor(s, mchi, mchi, dm_type) * c / bw, dtype=np.float64)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -273,6 +330,7 @@ class _Kernel:
     kmat: FloatArray  # (n_x, n_nodes)
     g_chi: float  # Gamma(A' -> chi1 chi2)
     g_vis: float  # Gamma_visible / eps^2
+    dm_type: str = "pseudo-dirac"
 
 
 @functools.cache
@@ -280,8 +338,10 @@ def _x_table() -> FloatArray:
     return np.geomspace(_X_MIN, _X_MAX, _N_XTAB)
 
 
-def _make_kernel(ma: float, alpha_d: float, m1: float, m2: float, eps_guess: float) -> _Kernel:
-    g_chi, g_vis = _gamma_split(ma, alpha_d, m1, m2)
+def _make_kernel(
+    ma: float, alpha_d: float, m1: float, m2: float, eps_guess: float, dm_type: str = "pseudo-dirac"
+) -> _Kernel:
+    g_chi, g_vis = _gamma_split(ma, alpha_d, m1, m2, dm_type)
     edges = _panel_edges(m1, m2, ma, g_chi + eps_guess**2 * g_vis)
     lo, hi = edges[:-1, None], edges[1:, None]
     v = (0.5 * (hi - lo) * (_GL_X + 1.0) + lo).ravel()
@@ -291,7 +351,7 @@ def _make_kernel(ma: float, alpha_d: float, m1: float, m2: float, eps_guess: flo
     s = energy * energy
     lam = (s - big_m**2) * (s - (m2 - m1) ** 2)
     w_e = 2.0 * v * wv  # dE = 2 v dv
-    numer = 4.0 * math.pi * ALPHA_EM * alpha_d / 3.0 * _dark_factor(s, m1, m2) * _channel_sum(s)
+    numer = 4.0 * math.pi * ALPHA_EM * alpha_d / 3.0 * _dark_factor(s, m1, m2, dm_type) * _channel_sum(s)
 
     x = _x_table()
     t = m1 / x
@@ -302,7 +362,7 @@ def _make_kernel(ma: float, alpha_d: float, m1: float, m2: float, eps_guess: flo
     kmat[live] = _kve1(y) * np.exp(-arg[live])
     norm = 4.0 * m1**2 * m2**2 * t * kve(2, x) * kve(2, x * m2 / m1)
     kmat *= (w_e * lam)[None, :] / norm[:, None]
-    return _Kernel(m1, m2, ma, alpha_d, s, numer, kmat, g_chi, g_vis)
+    return _Kernel(m1, m2, ma, alpha_d, s, numer, kmat, g_chi, g_vis, dm_type)
 
 
 def _sigma_v_table(ker: _Kernel, eps: float) -> FloatArray:
@@ -453,14 +513,24 @@ class RelicResult:
     sigma_v_xf_cm3_s: float
 
 
-def _species_for(m1: Sequence[float], m2: Sequence[float], g2: float = _G_CHI) -> _Species:
-    a1 = np.asarray(m1, dtype=np.float64)
-    return _Species(a1, np.asarray(m2, dtype=np.float64), np.full_like(a1, _G_CHI), np.full_like(a1, g2))
+def _species_for(kernels: Sequence[_Kernel]) -> _Species:
+    """Pseudo-Dirac: chi1 and chi2 with g = 2 each. Elastic types: one species with g = 2 in all (Majorana spin
+    states; complex scalar chi and chi*), the second slot empty."""
+    a1 = np.array([k.m1 for k in kernels], dtype=np.float64)
+    a2 = np.array([k.m2 for k in kernels], dtype=np.float64)
+    g2 = np.array([_G_CHI if k.dm_type == "pseudo-dirac" else 0.0 for k in kernels])
+    return _Species(a1, a2, np.full_like(a1, _G_CHI), g2)
 
 
 def _ln_sigma_eff_tab(ker: _Kernel, eps: float) -> FloatArray:
+    """ln <sigma_eff v>: Griest-Seckel weight for the pseudo-Dirac pair; for a complex scalar Y counts chi and
+    chi*, so sigma_eff = sigma(chi chi*)/2 (as for a Dirac fermion); for a Majorana fermion sigma_eff = sigma."""
     sv = np.maximum(_sigma_v_table(ker, eps), 1e-300)
-    return np.asarray(np.log(sv) + _ln_coann_weight(_x_table(), ker.m1, ker.m2), dtype=np.float64)
+    if ker.dm_type == "pseudo-dirac":
+        weight = _ln_coann_weight(_x_table(), ker.m1, ker.m2)
+    else:
+        weight = np.full(_x_table().shape, math.log(0.5) if ker.dm_type == "scalar" else 0.0)
+    return np.asarray(np.log(sv) + weight, dtype=np.float64)
 
 
 def _result(m1: float, y_inf: float, x_f: float, ln_sv_tab: FloatArray) -> RelicResult:
@@ -470,12 +540,14 @@ def _result(m1: float, y_inf: float, x_f: float, ln_sv_tab: FloatArray) -> Relic
     return RelicResult(OMEGA_H2_PER_Y_GEV * m1 * y_inf, y_inf, x_f, sv_xf)
 
 
-def relic_abundance(point: DarkSector, method: str = "bdf2") -> RelicResult:
+def relic_abundance(point: DarkSector, method: str = "bdf2", dm_type: str = "pseudo-dirac") -> RelicResult:
     """Omega h^2, Y_inf and x_f of chi1 for one model point (module docstring, physics.md 5.1-5.4).
 
     Args:
         point: the model point (masses in GeV).
         method: ``"bdf2"`` (default, the vectorised implicit solver) or ``"radau"`` (scipy solve_ivp).
+        dm_type: ``"pseudo-dirac"`` (default), or an elastic p-wave benchmark, ``"majorana"`` or ``"scalar"``,
+            of mass ``point.mchi1`` (the splitting of ``point`` is then not used).
 
     >>> from semivisible.model.dark_sector import DarkSector
     >>> r = relic_abundance(DarkSector.from_benchmark(0.3, 2e-3, splitting=1e-3))
@@ -485,9 +557,11 @@ def relic_abundance(point: DarkSector, method: str = "bdf2") -> RelicResult:
     """
     if method not in ("bdf2", "radau"):
         raise ParameterError("method", method, "'bdf2' or 'radau'")
-    ker = _make_kernel(point.ma, point.alpha_d, point.mchi1, point.mchi2, point.eps)
+    _check_dm_type(dm_type)
+    m2 = point.mchi2 if dm_type == "pseudo-dirac" else point.mchi1
+    ker = _make_kernel(point.ma, point.alpha_d, point.mchi1, m2, point.eps, dm_type)
     tab = _ln_sigma_eff_tab(ker, point.eps)
-    sp = _species_for([point.mchi1], [point.mchi2])
+    sp = _species_for([ker])
     if method == "radau":
         y_inf, x_f = _solve_radau(sp, tab[None, :])
     else:
@@ -528,7 +602,7 @@ def freeze_out_constant_sigma_v(
 def _eps_relic_many(kernels: Sequence[_Kernel], target: float = OMEGA_DM_H2) -> tuple[FloatArray, FloatArray]:
     """Solve Omega h^2(eps) = target for each kernel; returns (eps, x_f). Secant iteration in (ln eps, ln Omega)."""
     n = len(kernels)
-    sp = _species_for([k.m1 for k in kernels], [k.m2 for k in kernels])
+    sp = _species_for(kernels)
     m1 = sp.m1
 
     def omega(ln_eps: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -553,6 +627,32 @@ def _eps_relic_many(kernels: Sequence[_Kernel], target: float = OMEGA_DM_H2) -> 
     return np.exp(e1), xf
 
 
+def _masses(
+    ma: float,
+    alpha_d: float,
+    ratio: float | None,
+    splitting: float | None,
+    mchi1: float | None,
+    delta: float | None,
+    dm_type: str,
+) -> tuple[float, float, float]:
+    """(m_A', m1, m2) in GeV, validated as :meth:`DarkSector.build`; m2 = m1 for the elastic types."""
+    _check_dm_type(dm_type)
+    if dm_type == "pseudo-dirac":
+        point = DarkSector.build(ma, 1e-3, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+        return point.ma, point.mchi1, point.mchi2
+    for name, value in (("splitting", splitting), ("delta", delta)):
+        if value is not None:
+            raise ParameterError(name, value, "unset: a mass splitting exists only for dm_type='pseudo-dirac'")
+    if mchi1 is None:
+        point = DarkSector.build(ma, 1e-3, alpha_d, ratio=ratio, splitting=1e-3)
+    else:
+        if ratio is not None:
+            raise ParameterError("ratio", ratio, "unset when mchi1 is given")
+        point = DarkSector.build(ma, 1e-3, alpha_d, mchi1=mchi1, delta=1e-3 * mchi1)
+    return point.ma, point.mchi1, point.mchi1
+
+
 def eps_relic(
     ma: float,
     alpha_d: float = 0.1,
@@ -561,23 +661,27 @@ def eps_relic(
     mchi1: float | None = None,
     delta: float | None = None,
     omega_h2: float = OMEGA_DM_H2,
+    dm_type: str = "pseudo-dirac",
 ) -> float:
     """Kinetic mixing eps for which chi1 makes all dark matter, Omega h^2 = 0.120 (Planck 2018).
 
     Parameters as :meth:`DarkSector.build`: either (``ratio``, ``splitting``), unset ones taking the benchmark
     values 3 and 0.4, or (``mchi1``, ``delta``) in GeV. Root-finding in ln eps (Omega ~ 1/eps^2; secant,
-    relative precision 1e-5 on Omega).
+    relative precision 1e-5 on Omega). ``dm_type`` = ``"majorana"`` or ``"scalar"`` gives the elastic p-wave
+    targets (no splitting; ``mchi1`` or ``ratio`` sets the dark-matter mass).
 
     Raises:
-        ParameterError: bad masses, couplings or ratios (named as in the API).
+        ParameterError: bad masses, couplings, ratios or dm_type (named as in the API).
 
     >>> 1e-4 < eps_relic(0.3, splitting=1e-3) < eps_relic(0.3) < 1.0
     True
+    >>> eps_relic(0.3, splitting=1e-3) < eps_relic(0.3, dm_type="majorana") < eps_relic(0.3, dm_type="scalar")
+    True
     """
-    point = DarkSector.build(ma, 1e-3, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+    m_a, m1, m2 = _masses(ma, alpha_d, ratio, splitting, mchi1, delta, dm_type)
     if not (math.isfinite(omega_h2) and omega_h2 > 0):
         raise ParameterError("omega_h2", omega_h2, "omega_h2 > 0")
-    ker = _make_kernel(point.ma, point.alpha_d, point.mchi1, point.mchi2, 1e-3)
+    ker = _make_kernel(m_a, alpha_d, m1, m2, 1e-3, dm_type)
     eps, _ = _eps_relic_many([ker], omega_h2)
     return float(eps[0])
 
@@ -586,38 +690,54 @@ def relic_line(
     ma: ArrayLike,
     alpha_d: float = 0.1,
     ratio: float = 3.0,
-    splitting: float = 0.4,
+    splitting: float | None = None,
     omega_h2: float = OMEGA_DM_H2,
     *,
+    dm_type: str = "pseudo-dirac",
     use_cache: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """The thermal-target line: eps_relic and y = eps^2 alpha_D (m1/m_A')^4 for many m_A' (GeV) in one call.
 
-    All masses are solved together (one vectorised Boltzmann loop per secant iteration). ``use_cache`` keeps the
-    line on disk, keyed by its inputs and the package version (:mod:`semivisible.io.cache`).
+    ``splitting`` defaults to the benchmark 0.4 for ``dm_type="pseudo-dirac"`` and must stay unset for the
+    elastic types. All masses are solved together (one vectorised Boltzmann loop per secant iteration).
+    ``use_cache`` keeps the line on disk, keyed by its inputs and the package version (:mod:`semivisible.io.cache`).
 
     >>> eps, y = relic_line([0.1, 0.3], splitting=1e-3)
     >>> bool(np.all(eps > 0)) and y.shape == (2,)
     True
+    >>> _, y_s = relic_line([0.3], dm_type="scalar")
+    >>> _, y_m = relic_line([0.3], dm_type="majorana")
+    >>> 1.9 < float(y_s[0] / y_m[0]) < 2.1   # Y counts chi and chi* for the scalar: twice the coupling
+    True
     """
+    _check_dm_type(dm_type)
+    if dm_type == "pseudo-dirac" and splitting is None:
+        splitting = 0.4
     mas = np.atleast_1d(np.asarray(ma, dtype=np.float64))
     if mas.ndim != 1 or mas.size == 0:
         raise ParameterError("ma", ma, "a non-empty 1-d array of masses in GeV")
     if use_cache:
         from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
 
-        inputs = {"ma": mas.tolist(), "alpha_d": alpha_d, "ratio": ratio, "splitting": splitting, "omega": omega_h2}
+        inputs = {
+            "ma": mas.tolist(),
+            "alpha_d": alpha_d,
+            "ratio": ratio,
+            "splitting": splitting,
+            "omega": omega_h2,
+            "dm_type": dm_type,
+        }
         path = cache_dir() / f"relic-line-{cache_key('relic-line', inputs)[:24]}.npz"
         if path.exists():
             arrays, _ = load_arrays(path)
             return arrays["eps"], arrays["y"]
-        eps, y = relic_line(mas, alpha_d, ratio, splitting, omega_h2)
+        eps, y = relic_line(mas, alpha_d, ratio, splitting, omega_h2, dm_type=dm_type)
         save_arrays(path, {"eps": eps, "y": y}, {"kind": "relic-line", **inputs})
         return eps, y
     kernels = []
     for m in mas:
-        p = DarkSector.from_benchmark(float(m), 1e-3, alpha_d, ratio, splitting)
-        kernels.append(_make_kernel(p.ma, p.alpha_d, p.mchi1, p.mchi2, 1e-3))
+        m_a, m1, m2 = _masses(float(m), alpha_d, ratio, splitting, None, None, dm_type)
+        kernels.append(_make_kernel(m_a, alpha_d, m1, m2, 1e-3, dm_type))
     eps, _ = _eps_relic_many(kernels, omega_h2)
     y = eps**2 * alpha_d / ratio**4
     return np.asarray(eps, dtype=np.float64), np.asarray(y, dtype=np.float64)

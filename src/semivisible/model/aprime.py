@@ -28,7 +28,9 @@ __all__ = [
     "gamma_aprime_to_ee",
     "gamma_aprime_to_hadrons",
     "gamma_aprime_to_leptons",
+    "gamma_aprime_to_majorana_pair",
     "gamma_aprime_to_mumu",
+    "gamma_aprime_to_scalar_pair",
     "gamma_aprime_to_tautau",
     "gamma_aprime_total",
     "gamma_aprime_visible",
@@ -153,6 +155,35 @@ def gamma_aprime_to_chi1chi2(ma: ArrayLike, alpha_d: ArrayLike, mchi1: ArrayLike
     width = ad * ma / 3.0 * np.sqrt(np.clip(ph, 0.0, None)) * bracket
     open_ = (m1 + m2) < ma
     return np.asarray(np.where(open_, width, 0.0), dtype=np.float64)
+
+
+def gamma_aprime_to_scalar_pair(ma: ArrayLike, alpha_d: ArrayLike, mchi: ArrayLike) -> FloatArray:
+    """Width of A' -> chi chi* for a complex scalar chi of charge g_D (current i g_D chi* d chi + h.c.), in GeV.
+
+    Gamma = (alpha_D m_A'/12) (1 - 4 m_chi^2/m_A'^2)^(3/2), 0 below threshold (the rho -> pi pi width with
+    g^2/(4 pi) = alpha_D; e.g. Izaguirre, Krnjaic, Schuster, Toro, arXiv:1505.00011, for the scalar benchmark).
+
+    >>> round(float(gamma_aprime_to_scalar_pair(1.0, 0.12, 0.0)), 6)
+    0.01
+    """
+    ma, ad, m = (np.asarray(v, dtype=np.float64) for v in (ma, alpha_d, mchi))
+    b2 = np.clip(1.0 - 4.0 * m**2 / ma**2, 0.0, None)
+    return np.asarray(np.where(2.0 * m < ma, ad * ma / 12.0 * b2**1.5, 0.0), dtype=np.float64)
+
+
+def gamma_aprime_to_majorana_pair(ma: ArrayLike, alpha_d: ArrayLike, mchi: ArrayLike) -> FloatArray:
+    """Width of A' -> chi chi for a Majorana chi with L = (g_D/2) chi-bar gamma^mu gamma^5 chi A'_mu, in GeV.
+
+    The Majorana vertex is g_D gamma^mu gamma^5 (two contractions) and the final state has two identical
+    particles (factor 1/2), so Gamma = (1/2)(alpha_D m_A'/3)(1 - 4 m_chi^2/m_A'^2)^(3/2): half the axial-vector
+    width of a Dirac fermion, whose trace gives (s - 4 m^2) where the vector one gives (s + 2 m^2).
+
+    >>> round(float(gamma_aprime_to_majorana_pair(1.0, 0.06, 0.0)), 6)
+    0.01
+    """
+    ma, ad, m = (np.asarray(v, dtype=np.float64) for v in (ma, alpha_d, mchi))
+    b2 = np.clip(1.0 - 4.0 * m**2 / ma**2, 0.0, None)
+    return np.asarray(np.where(2.0 * m < ma, ad * ma / 6.0 * b2**1.5, 0.0), dtype=np.float64)
 
 
 def gamma_aprime_total(
