@@ -57,33 +57,13 @@ def relic_info(
     ('scalar', True, True)
     """
     eps = eps_relic(ma, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta, dm_type=dm_type)
-    if dm_type != "pseudo-dirac":
-        point = (
-            DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=1e-3)
-            if mchi1 is None
-            else (DarkSector.build(ma, eps, alpha_d, mchi1=mchi1, delta=1e-3 * mchi1))
-        )
-        res = relic_abundance(point, dm_type=dm_type)
-        return {
-            "dm_type": dm_type,
-            "eps_relic": eps,
-            "y": point.y,
-            "omega_h2_check": res.omega_h2,
-            "omega_h2_target": OMEGA_DM_H2,
-            "ma_GeV": point.ma,
-            "mchi1_GeV": point.mchi1,
-            "mchi2_GeV": None,
-            "delta_GeV": None,
-            "ratio": point.ratio,
-            "splitting": None,
-            "alpha_d": point.alpha_d,
-            "x_freeze_out": _finite(res.x_f),
-            "y_inf": res.y_inf,
-            "sigma_eff_v_at_xf_cm3_s": _finite(res.sigma_v_xf_cm3_s),
-            "note": _NOTE_ELASTIC[dm_type],
-        }
-    point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
-    res = relic_abundance(point)
+    elastic = dm_type != "pseudo-dirac"
+    if elastic:  # a point of the same m_A', m_chi and couplings; its (tiny) splitting is not used
+        split, dlt = (1e-3, None) if mchi1 is None else (None, 1e-3 * mchi1)
+        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=split, mchi1=mchi1, delta=dlt)
+    else:
+        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+    res = relic_abundance(point, dm_type=dm_type)
     return {
         "dm_type": dm_type,
         "eps_relic": eps,
@@ -92,15 +72,15 @@ def relic_info(
         "omega_h2_target": OMEGA_DM_H2,
         "ma_GeV": point.ma,
         "mchi1_GeV": point.mchi1,
-        "mchi2_GeV": point.mchi2,
-        "delta_GeV": point.delta,
+        "mchi2_GeV": None if elastic else point.mchi2,
+        "delta_GeV": None if elastic else point.delta,
         "ratio": point.ratio,
-        "splitting": point.splitting,
+        "splitting": None if elastic else point.splitting,
         "alpha_d": point.alpha_d,
         "x_freeze_out": _finite(res.x_f),
         "y_inf": res.y_inf,
         "sigma_eff_v_at_xf_cm3_s": _finite(res.sigma_v_xf_cm3_s),
-        "note": _NOTE,
+        "note": _NOTE_ELASTIC.get(dm_type, _NOTE),
     }
 
 
