@@ -21,3 +21,12 @@ def test_relic_line_100_masses(benchmark: Any) -> None:
     assert eps.shape == y.shape == (100,)
     assert np.all(eps > 0)
     assert elapsed < 10.0
+
+
+def test_relic_line_100_masses_majorana(benchmark: Any) -> None:
+    """The elastic Majorana target for 100 masses (same engine, one species, p-wave)."""
+    g_eff(1.0)
+    ma = np.geomspace(0.003, 3.0, 100)
+    eps, y = benchmark.pedantic(relic_line, args=(ma,), kwargs={"dm_type": "majorana"}, rounds=1, iterations=1)
+    assert eps.shape == y.shape == (100,)
+    assert np.all(eps > 0)
