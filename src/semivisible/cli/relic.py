@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from semivisible.cosmo.relic import OMEGA_DM_H2, eps_relic, relic_abundance
-from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, DarkSector
+from semivisible.cosmo.relic import OMEGA_DM_H2, eps_relic, relic_abundance, relic_point
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D
 
 __all__ = ["relic_info", "relic_rows"]
 
@@ -58,11 +58,7 @@ def relic_info(
     """
     eps = eps_relic(ma, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta, dm_type=dm_type)
     elastic = dm_type != "pseudo-dirac"
-    if elastic:  # a point of the same m_A', m_chi and couplings; its (tiny) splitting is not used
-        split, dlt = (1e-3, None) if mchi1 is None else (None, 1e-3 * mchi1)
-        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=split, mchi1=mchi1, delta=dlt)
-    else:
-        point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
+    point = relic_point(ma, eps, alpha_d, ratio, splitting, mchi1, delta, dm_type)
     res = relic_abundance(point, dm_type=dm_type)
     return {
         "dm_type": dm_type,

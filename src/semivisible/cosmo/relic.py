@@ -115,6 +115,7 @@ __all__ = [
     "freeze_out_constant_sigma_v",
     "relic_abundance",
     "relic_line",
+    "relic_point",
     "sigma_12",
     "sigma_elastic",
     "sigma_v_12_threshold",
@@ -558,8 +559,7 @@ def relic_abundance(point: DarkSector, method: str = "bdf2", dm_type: str = "pse
     if method not in ("bdf2", "radau"):
         raise ParameterError("method", method, "'bdf2' or 'radau'")
     _check_dm_type(dm_type)
-    m2 = point.mchi2 if dm_type == "pseudo-dirac" else point.mchi1
-    ker = _make_kernel(point.ma, point.alpha_d, point.mchi1, m2, point.eps, dm_type)
+    ker = _kernel_for(point, dm_type)
     tab = _ln_sigma_eff_tab(ker, point.eps)
     sp = _species_for([ker])
     if method == "radau":
@@ -627,30 +627,41 @@ def _eps_relic_many(kernels: Sequence[_Kernel], target: float = OMEGA_DM_H2) -> 
     return np.exp(e1), xf
 
 
-def _masses(
+def relic_point(
     ma: float,
-    alpha_d: float,
-    ratio: float | None,
-    splitting: float | None,
-    mchi1: float | None,
-    delta: float | None,
-    dm_type: str,
-) -> tuple[float, float, float]:
-    """(m_A', m1, m2) in GeV, validated as :meth:`DarkSector.build`; m2 = m1 for the elastic types."""
+    eps: float = 1e-3,
+    alpha_d: float = 0.1,
+    ratio: float | None = None,
+    splitting: float | None = None,
+    mchi1: float | None = None,
+    delta: float | None = None,
+    dm_type: str = "pseudo-dirac",
+) -> DarkSector:
+    """The model point of a relic calculation, validated as :meth:`DarkSector.build` (masses in GeV).
+
+    For the elastic types (``"majorana"``, ``"scalar"``) the splitting must stay unset; the point then carries a
+    negligible one (1e-3 m_chi1) that the relic functions do not use: only m_A', eps, alpha_D and m_chi1 count.
+
+    >>> a, b = relic_point(0.3, dm_type="scalar"), relic_point(0.3, mchi1=0.1, dm_type="scalar")
+    >>> abs(a.mchi1 / b.mchi1 - 1) < 1e-12
+    True
+    """
     _check_dm_type(dm_type)
     if dm_type == "pseudo-dirac":
-        point = DarkSector.build(ma, 1e-3, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
-        return point.ma, point.mchi1, point.mchi2
+        return DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
     for name, value in (("splitting", splitting), ("delta", delta)):
         if value is not None:
             raise ParameterError(name, value, "unset: a mass splitting exists only for dm_type='pseudo-dirac'")
     if mchi1 is None:
-        point = DarkSector.build(ma, 1e-3, alpha_d, ratio=ratio, splitting=1e-3)
-    else:
-        if ratio is not None:
-            raise ParameterError("ratio", ratio, "unset when mchi1 is given")
-        point = DarkSector.build(ma, 1e-3, alpha_d, mchi1=mchi1, delta=1e-3 * mchi1)
-    return point.ma, point.mchi1, point.mchi1
+        return DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=1e-3)
+    if ratio is not None:
+        raise ParameterError("ratio", ratio, "unset when mchi1 is given")
+    return DarkSector.build(ma, eps, alpha_d, mchi1=mchi1, delta=1e-3 * mchi1)
+
+
+def _kernel_for(point: DarkSector, dm_type: str) -> _Kernel:
+    m2 = point.mchi2 if dm_type == "pseudo-dirac" else point.mchi1
+    return _make_kernel(point.ma, point.alpha_d, point.mchi1, m2, point.eps, dm_type)
 
 
 def eps_relic(
@@ -678,10 +689,10 @@ def eps_relic(
     >>> eps_relic(0.3, splitting=1e-3) < eps_relic(0.3, dm_type="majorana") < eps_relic(0.3, dm_type="scalar")
     True
     """
-    m_a, m1, m2 = _masses(ma, alpha_d, ratio, splitting, mchi1, delta, dm_type)
+    point = relic_point(ma, 1e-3, alpha_d, ratio, splitting, mchi1, delta, dm_type)
     if not (math.isfinite(omega_h2) and omega_h2 > 0):
         raise ParameterError("omega_h2", omega_h2, "omega_h2 > 0")
-    ker = _make_kernel(m_a, alpha_d, m1, m2, 1e-3, dm_type)
+    ker = _kernel_for(point, dm_type)
     eps, _ = _eps_relic_many([ker], omega_h2)
     return float(eps[0])
 
@@ -736,8 +747,7 @@ def relic_line(
         return eps, y
     kernels = []
     for m in mas:
-        m_a, m1, m2 = _masses(float(m), alpha_d, ratio, splitting, None, None, dm_type)
-        kernels.append(_make_kernel(m_a, alpha_d, m1, m2, 1e-3, dm_type))
+        kernels.append(_kernel_for(relic_point(float(m), 1e-3, alpha_d, ratio, splitting, dm_type=dm_type), dm_type))
     eps, _ = _eps_relic_many(kernels, omega_h2)
     y = eps**2 * alpha_d / ratio**4
     return np.asarray(eps, dtype=np.float64), np.asarray(y, dtype=np.float64)

@@ -409,7 +409,7 @@ def scan_plane(
     no_systematics: bool = False,
     n_primaries: int | None = None,
     max_events: int | None = None,
-    executor: str = "serial",
+    executor: str | None = None,
     workers: int = 1,
     scheduler: str | None = None,
     checkpoint: str | Path | None = None,
@@ -430,7 +430,8 @@ def scan_plane(
         cl: confidence level of the exclusion (0.9).
         no_systematics: drop the background and signal uncertainties from CLs.
         n_primaries, max_events: MC statistics (the experiment's default; ``max_events`` thins the tables).
-        executor, workers, scheduler: see :func:`semivisible.scan.executors.run_columns`.
+        executor, workers, scheduler: see :func:`semivisible.scan.executors.run_columns`; no ``executor`` means
+            local processes when ``workers`` > 1, else serial.
         checkpoint: a directory that keeps finished columns, so that a killed scan resumes where it stopped.
         progress: ``progress(done, total)`` after each column.
         mass_nodes: if given, build signal tables only on this many log-spaced m_A' nodes (and, for a splitting
@@ -442,6 +443,8 @@ def scan_plane(
 
     The result does not depend on the executor or on a resume (every table is seeded by its inputs).
     """
+    if executor is None:
+        executor = "processes" if workers > 1 else "serial"
     exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
     if x_name not in X_AXES:
         raise ParameterError("x_name", x_name, "one of " + ", ".join(X_AXES))
@@ -538,7 +541,6 @@ def scan_ma_eps(
 
     :func:`scan_plane` with x = ``"ma"``, y = ``"eps"``; ``workers`` > 1 uses local processes.
     """
-    options.setdefault("executor", "processes" if workers > 1 else "serial")
     return scan_plane(
         "ma",
         ma,
@@ -613,7 +615,6 @@ def scan_mchi1_splitting(
     keep that affordable (MC errors grow accordingly; the tables are cached on disk). :func:`scan_plane` with
     x = ``"mchi1"``, y = ``"splitting"``.
     """
-    options.setdefault("executor", "processes" if workers > 1 else "serial")
     return scan_plane(
         "mchi1",
         mchi1,

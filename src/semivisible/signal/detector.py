@@ -101,6 +101,15 @@ class ContainmentMap:
         return np.asarray(np.where(inside, val, 0.0))
 
 
+def _total_and_inside(
+    energies: list[FloatArray], positions: list[tuple[FloatArray, FloatArray]], cell: ContainmentMap
+) -> tuple[FloatArray, FloatArray]:
+    """(sum_j E_j, sum_j E_j C(x_j, y_j)): the showers' energy and the part of it in the central cell (GeV)."""
+    total = np.asarray(sum(energies), dtype=np.float64)
+    inside = np.asarray(sum(e * cell(x, y) for e, (x, y) in zip(energies, positions, strict=True)), dtype=np.float64)
+    return total, inside
+
+
 def r_variable(
     energies: list[FloatArray], positions: list[tuple[FloatArray, FloatArray]], cell: ContainmentMap
 ) -> FloatArray:
@@ -111,8 +120,7 @@ def r_variable(
     >>> float(r_variable([np.array([10.0])], [(np.array([0.0]), np.array([0.0]))], cell)[0]) < 0.01
     True
     """
-    total = sum(energies)
-    inside = sum(e * cell(x, y) for e, (x, y) in zip(energies, positions, strict=True))
+    total, inside = _total_and_inside(energies, positions, cell)
     return np.asarray(1.0 - inside / np.where(total > 0, total, 1.0))
 
 
@@ -149,8 +157,7 @@ def r_cut_probability(
     if not sampling_term > 0.0:
         raise ValueError(f"sampling_term must be > 0 GeV^(1/2), got {sampling_term}")
     quantum = sampling_term * sampling_term
-    total = sum(energies)
-    inside = sum(e * cell(x, y) for e, (x, y) in zip(energies, positions, strict=True))
+    total, inside = _total_and_inside(energies, positions, cell)
     outside = np.clip(total - inside, 0.0, None)
     alpha = np.maximum(outside / quantum, 1e-300)
     beta = np.maximum(inside / quantum, 1e-300)
