@@ -6,10 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from semivisible.experiments import load_experiment
 from semivisible.stats.cls import EventLimitTable, cls_of_signal, event_limit_table, upper_limits
 from semivisible.stats.model import CountingSpec
 
-NA64 = CountingSpec.from_experiment("na64-2016-2018")
+NA64 = load_experiment("na64-2016-2018").counting_spec()
 GENERAL = CountingSpec((1, 2), (0.5, 1.5), (0.2, 0.5), signal_systematic=0.2, names=("S1", "S2"))
 
 
@@ -34,7 +35,7 @@ def test_grid_lookup_150x150_na64(benchmark: Any) -> None:
     """CLs of a 150 x 150 grid of (S1, S2) signals (zero observed: exact closed form)."""
     s1 = np.logspace(-2, 1.5, 150)[:, None] * np.ones(150)
     s2 = np.logspace(-2, 1.5, 150)[None, :] * np.ones((150, 1))
-    out = benchmark(cls_of_signal, s1, s2)
+    out = benchmark(cls_of_signal, s1, s2, NA64)
     assert out.shape == (150, 150)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from semivisible.cosmo.g2 import g2_band
+from semivisible.experiments import load_experiment
 from semivisible.signal.grid import SignalGrid
 
 
@@ -37,7 +38,7 @@ def test_reproduce_cold_and_warm(tmp_path: Path) -> None:
 
 def test_grid_column_of_150_eps(benchmark: Any) -> None:
     """One column of the (m_A', eps) plane from the node grid (warm tables)."""
-    grid = SignalGrid.build(np.geomspace(0.1, 1.0, 13), [0.4], max_events=60_000)
+    grid = SignalGrid.build(np.geomspace(0.1, 1.0, 13), [0.4], load_experiment("na64-2016-2018"), max_events=60_000)
     eps = g2_band(0.3).eps_central * np.geomspace(0.1, 10, 150)
     s1, _ = benchmark(grid.yields, 0.3, 0.4, eps, 0.1)
     assert s1.shape == (150,)

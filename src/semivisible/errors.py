@@ -12,7 +12,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["LandauPoleWarning", "ParameterError", "SemivisibleWarning"]
+__all__ = ["CacheWarning", "LandauPoleWarning", "ParameterError", "SemivisibleWarning"]
 
 
 class ParameterError(ValueError):
@@ -41,3 +41,7 @@ class LandauPoleWarning(SemivisibleWarning):
 
     The bound alpha_D <~ 0.2 is quoted by NA64 (arXiv:2107.02021, refs. [21, 22] there).
     """
+
+
+class CacheWarning(SemivisibleWarning):
+    """A disk-cache entry was damaged (truncated, corrupt, or not what its key promises) and is being rebuilt."""

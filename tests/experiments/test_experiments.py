@@ -8,6 +8,7 @@ import pytest
 
 from semivisible import ParameterError
 from semivisible.experiments import available_experiments, load_experiment
+from semivisible.stats.model import CountingSpec
 
 
 def test_shipped_experiments() -> None:
@@ -55,6 +56,9 @@ def test_user_file(tmp_path: Path) -> None:
         ("na64-2016-2018", "# sampling_term = { value = 0.32", "sampling_term = { value = -0.3", "sampling_term"),
         ("na64-2016-2018", "moliere_radius_m = { value = 0.020", "moliere_radius_m = { value = 0.0", "moliere_radius"),
         ("na64-2016-2018", "core_fraction = { value = 0.707", "core_fraction = { value = 1.7", "core_fraction"),
+        ("na64-2016", 'kind = "active-dump"', 'kind = "beam-dump"', "kind 'beam-dump' is reserved"),
+        ("na64-2016", 'kind = "active-dump"', 'kind = "collider"', "kind 'collider' is reserved"),
+        ("na64-2016", 'kind = "active-dump"', 'kind = "fixed-target"', "kind must be one of active-dump"),
     ],
 )
 def test_validation_errors_name_the_key(tmp_path: Path, name: str, old: str, new: str, needle: str) -> None:
@@ -69,3 +73,20 @@ def test_validation_errors_name_the_key(tmp_path: Path, name: str, old: str, new
 def test_unknown_name() -> None:
     with pytest.raises(ParameterError, match="shipped name"):
         load_experiment("na65")
+
+
+def test_na64_counting_spec_from_experiment_file() -> None:
+    """The experiment builds the counting specification the statistics see (they import no experiment code)."""
+    na64 = CountingSpec((0, 0), (0.19, 0.53), (0.07, 0.17), signal_systematic=0.2, names=("S1", "S2"))
+    exp = load_experiment("na64-2016-2018")
+    assert exp.counting_spec() == na64
+    assert exp.counting_spec(no_systematics=True) == na64.without_systematics()
+
+
+def test_every_shipped_file_states_its_kind() -> None:
+    """Shipped files say their kind; a user's file without one is read as an active dump (schema version 1)."""
+    for name in available_experiments():
+        exp = load_experiment(name)
+        assert 'kind = "active-dump"' in Path(exp.path).read_text()
+        assert exp.kind == "active-dump"
+        assert len(exp.identity) == 64

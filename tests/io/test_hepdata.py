@@ -8,12 +8,15 @@ from pathlib import Path
 import numpy as np
 
 from semivisible.scan.plane import scan_ma_eps
+from semivisible.search import Search
+
+NA64 = Search.load("na64-2016-2018")
 
 
 def test_hepdata_submission_of_a_scan(tmp_path: Path) -> None:
     import yaml
 
-    res = scan_ma_eps(np.geomspace(0.05, 0.5, 5), np.geomspace(1e-4, 3e-2, 25), n_primaries=800)
+    res = scan_ma_eps(np.geomspace(0.05, 0.5, 5), np.geomspace(1e-4, 3e-2, 25), NA64, n_primaries=800)
     out = tmp_path / "hepdata"
     paths = res.to_hepdata(out, location="Figure 4", grid=True)
     names = {p.name for p in paths}

@@ -10,6 +10,9 @@ import pytest
 from semivisible import ParameterError
 from semivisible.scan.executors import Checkpoint, run_columns
 from semivisible.scan.plane import scan_plane
+from semivisible.search import Search
+
+NA64 = Search.load("na64-2016-2018")
 
 CALLS_FILE = "calls.txt"
 
@@ -71,8 +74,8 @@ def test_bad_executor() -> None:
 def test_real_scan_is_identical_on_dask_and_after_a_resume(tmp_path: Path) -> None:
     ma, eps = np.array([0.1, 0.2, 0.3]), np.geomspace(1e-4, 1e-2, 5)
     opts = {"n_primaries": 800, "use_cache": False}
-    ref = scan_plane("ma", ma, "eps", eps, **opts)
-    on_dask = scan_plane("ma", ma, "eps", eps, executor="dask", workers=2, **opts)
+    ref = scan_plane("ma", ma, "eps", eps, NA64, **opts)
+    on_dask = scan_plane("ma", ma, "eps", eps, NA64, executor="dask", workers=2, **opts)
     np.testing.assert_array_equal(ref.s1, on_dask.s1)
     np.testing.assert_array_equal(ref.s2, on_dask.s2)
 
@@ -82,15 +85,15 @@ def test_real_scan_is_identical_on_dask_and_after_a_resume(tmp_path: Path) -> No
 
     ck = tmp_path / "scan-ck"
     with pytest.raises(_KilledError):
-        scan_plane("ma", ma, "eps", eps, checkpoint=ck, progress=kill_after_one, **opts)
-    resumed = scan_plane("ma", ma, "eps", eps, checkpoint=ck, **opts)
+        scan_plane("ma", ma, "eps", eps, NA64, checkpoint=ck, progress=kill_after_one, **opts)
+    resumed = scan_plane("ma", ma, "eps", eps, NA64, checkpoint=ck, **opts)
     np.testing.assert_array_equal(ref.s1, resumed.s1)
     np.testing.assert_array_equal(ref.cls, resumed.cls)
     # Another scan in the same directory is refused rather than mixed in.
     with pytest.raises(ParameterError, match="checkpoint"):
-        scan_plane("ma", ma, "eps", eps * 2, checkpoint=ck, **opts)
+        scan_plane("ma", ma, "eps", eps * 2, NA64, checkpoint=ck, **opts)
     # The finished scan is cached on disk: a second call returns the same numbers without recomputing.
-    first = scan_plane("ma", ma, "eps", eps, n_primaries=800)
-    again = scan_plane("ma", ma, "eps", eps, n_primaries=800)
+    first = scan_plane("ma", ma, "eps", eps, NA64, n_primaries=800)
+    again = scan_plane("ma", ma, "eps", eps, NA64, n_primaries=800)
     np.testing.assert_array_equal(first.s1, ref.s1)
     np.testing.assert_array_equal(again.s1, ref.s1)

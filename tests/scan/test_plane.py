@@ -10,6 +10,9 @@ import pytest
 
 from semivisible import ParameterError
 from semivisible.scan.plane import ScanResult, band_excluded_up_to, cls_n0, exclusion_contours, scan_ma_eps
+from semivisible.search import Search
+
+NA64 = Search.load("na64-2016-2018")
 
 
 def test_cls_n0_is_ln10_at_the_limit() -> None:
@@ -28,8 +31,8 @@ def test_contours_of_a_known_island() -> None:
 
 def test_scan_serial_equals_processes_and_exports(tmp_path: Path) -> None:
     ma, eps = np.array([0.1, 0.3]), np.geomspace(1e-4, 1e-2, 6)
-    a = scan_ma_eps(ma, eps, n_primaries=800, use_cache=False)
-    b = scan_ma_eps(ma, eps, n_primaries=800, workers=2, use_cache=False)
+    a = scan_ma_eps(ma, eps, NA64, n_primaries=800, workers=1, use_cache=False)
+    b = scan_ma_eps(ma, eps, NA64, n_primaries=800, workers=2, use_cache=False)
     np.testing.assert_array_equal(a.s1, b.s1)
     np.testing.assert_array_equal(a.s2, b.s2)
     a.to_csv(tmp_path / "p.csv")
@@ -50,7 +53,7 @@ def test_headline_on_a_synthetic_plane() -> None:
 
 def test_bad_grid() -> None:
     with pytest.raises(ParameterError, match="grid"):
-        scan_ma_eps(np.array([0.1]), np.array([1e-3, 1e-2]))
+        scan_ma_eps(np.array([0.1]), np.array([1e-3, 1e-2]), NA64)
 
 
 def test_alpha_d_plane_matches_the_eps_plane_at_the_benchmark() -> None:
@@ -59,11 +62,11 @@ def test_alpha_d_plane_matches_the_eps_plane_at_the_benchmark() -> None:
     from semivisible.scan.plane import scan_ma_alpha_d
 
     ma = np.array([0.2, 0.4])
-    res = scan_ma_alpha_d(ma, np.array([0.05, 0.1, 0.2]))
+    res = scan_ma_alpha_d(ma, np.array([0.05, 0.1, 0.2]), NA64)
     assert res.plane == "ma-alpha_d"
     for i, m in enumerate(ma):
         eps = g2_band(float(m)).eps_central
-        ref = scan_ma_eps(np.array([m, m * 1.01]), np.array([eps, eps * 1.01]))
+        ref = scan_ma_eps(np.array([m, m * 1.01]), np.array([eps, eps * 1.01]), NA64)
         assert res.s1[i, 1] == pytest.approx(ref.s1[0, 0], rel=1e-9)
         assert res.s2[i, 1] == pytest.approx(ref.s2[0, 0], rel=1e-9)
     # Smaller alpha_D: longer chi2 lifetime, more S2 at the heavier mass.
@@ -73,7 +76,7 @@ def test_alpha_d_plane_matches_the_eps_plane_at_the_benchmark() -> None:
 def test_splitting_plane_weakens_with_splitting_and_handles_stable_chi2() -> None:
     from semivisible.scan.plane import scan_mchi1_splitting
 
-    res = scan_mchi1_splitting(np.array([0.001, 0.1]), np.array([0.2, 0.4, 0.9]), max_events=5000)
+    res = scan_mchi1_splitting(np.array([0.001, 0.1]), np.array([0.2, 0.4, 0.9]), NA64, max_events=5000)
     assert res.plane == "mchi1-splitting"
     # m_chi1 = 1 MeV, f = 0.2: Delta = 0.2 MeV < 2 m_e, chi2 stable: all of it is S2 (missing energy).
     assert res.s1[0, 0] == 0.0
@@ -87,9 +90,9 @@ def test_stable_chi2_counts_as_missing_energy_in_every_plane() -> None:
     """Delta <= 2 m_e (here m_A' = 0.03 GeV, splitting 0.05: Delta = 0.5 MeV) is S2 in all three planes alike."""
     from semivisible.scan.plane import scan_ma_alpha_d, scan_mchi1_splitting
 
-    eps_plane = scan_ma_eps(np.array([0.03, 0.0301]), np.array([1e-4, 1e-3]), splitting=0.05)
-    ad_plane = scan_ma_alpha_d(np.array([0.03, 0.0301]), np.array([0.1, 0.2]), splitting=0.05)
-    f_plane = scan_mchi1_splitting(np.array([0.01, 0.01003]), np.array([0.05, 0.06]), max_events=5000)
+    eps_plane = scan_ma_eps(np.array([0.03, 0.0301]), np.array([1e-4, 1e-3]), NA64, splitting=0.05)
+    ad_plane = scan_ma_alpha_d(np.array([0.03, 0.0301]), np.array([0.1, 0.2]), NA64, splitting=0.05)
+    f_plane = scan_mchi1_splitting(np.array([0.01, 0.01003]), np.array([0.05, 0.06]), NA64, max_events=5000)
     for res in (eps_plane, ad_plane, f_plane):
         assert np.all(res.s1[0] == 0.0)
         assert np.all(res.s2[0] > 0.0)
@@ -102,8 +105,8 @@ def test_any_plane_mchi1_vs_eps_equals_the_ma_eps_plane() -> None:
     from semivisible.scan.plane import scan_plane
 
     ma, eps = np.array([0.15, 0.3]), np.geomspace(1e-4, 1e-2, 4)
-    a = scan_plane("ma", ma, "eps", eps, n_primaries=800)
-    b = scan_plane("mchi1", ma / 3.0, "eps", eps, n_primaries=800)
+    a = scan_plane("ma", ma, "eps", eps, NA64, n_primaries=800)
+    b = scan_plane("mchi1", ma / 3.0, "eps", eps, NA64, n_primaries=800)
     assert b.plane == "mchi1-eps"
     assert b.x_name == "mchi1_GeV"
     np.testing.assert_allclose(b.s1, a.s1, rtol=1e-12)
@@ -113,7 +116,9 @@ def test_any_plane_mchi1_vs_eps_equals_the_ma_eps_plane() -> None:
 def test_ma_splitting_plane_with_fixed_eps() -> None:
     from semivisible.scan.plane import scan_plane
 
-    res = scan_plane("ma", np.array([0.2, 0.3]), "splitting", np.array([0.2, 0.4, 1.5]), eps=5e-3, max_events=4000)
+    res = scan_plane(
+        "ma", np.array([0.2, 0.3]), "splitting", np.array([0.2, 0.4, 1.5]), NA64, eps=5e-3, max_events=4000
+    )
     assert res.plane == "ma-splitting"
     assert res.meta["eps"] == 5e-3
     # splitting >= ratio - 2 = 1: A' -> chi1 chi2 is closed, no signal.
@@ -126,19 +131,19 @@ def test_bad_plane_axes() -> None:
     from semivisible.scan.plane import scan_plane
 
     with pytest.raises(ParameterError, match="x_name"):
-        scan_plane("mchi2", [0.1, 0.2], "eps", [1e-3, 1e-2])
+        scan_plane("mchi2", [0.1, 0.2], "eps", [1e-3, 1e-2], NA64)
     with pytest.raises(ParameterError, match="y_name"):
-        scan_plane("ma", [0.1, 0.2], "ratio", [3.0, 4.0])
+        scan_plane("ma", [0.1, 0.2], "ratio", [3.0, 4.0], NA64)
     with pytest.raises(ParameterError, match="eps"):
-        scan_plane("ma", [0.1, 0.2], "alpha_d", [0.1, 0.2], eps="central")
+        scan_plane("ma", [0.1, 0.2], "alpha_d", [0.1, 0.2], NA64, eps="central")
     with pytest.raises(ParameterError, match="ma"):
-        scan_plane("ma", [-0.1, 0.2], "eps", [1e-3, 1e-2])
+        scan_plane("ma", [-0.1, 0.2], "eps", [1e-3, 1e-2], NA64)
 
 
 def test_expected_contours_at_zero_observed() -> None:
     """n = 0 with b > 0: the median expected limit is the n = 0 limit or looser; the expected contour exists."""
     ma, eps = np.geomspace(0.05, 0.5, 6), np.geomspace(1e-4, 3e-2, 30)
-    res = scan_ma_eps(ma, eps, n_primaries=800)
+    res = scan_ma_eps(ma, eps, NA64, n_primaries=800)
     assert res.expected_ratio is not None
     assert res.expected_ratio.shape == (*res.cls.shape, 5)
     # The -2 sigma limit is the tightest: its ratio is the largest.

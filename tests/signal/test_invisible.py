@@ -28,8 +28,8 @@ PUBLISHED_2016 = {
 
 
 def test_limit_scales_with_eot_and_efficiency() -> None:
-    a = invisible_limit([0.05], "na64-2016", method="iww", n_primaries=2000)
-    b = invisible_limit([0.05], "na64-2016-2018", method="iww", n_primaries=2000)
+    a = invisible_limit([0.05], load_experiment("na64-2016"), method="iww", n_primaries=2000)
+    b = invisible_limit([0.05], load_experiment("na64-2016-2018"), method="iww", n_primaries=2000)
     # Same physics per EOT: eps ~ (EOT)^-1/2 (the two files differ only in EOT, background and MC seed).
     ratio = float(a.eps[0] / b.eps[0])
     assert ratio == pytest.approx(math.sqrt(2.84e11 / 4.3e10), rel=0.03)
@@ -49,13 +49,13 @@ def test_reproduces_published_2016_limit_5_to_130_mev(ma: float) -> None:
 
     Outside, the residual drifts with mass (+21% at 1 MeV, -33% at 0.39 GeV); docs/validation.md.
     """
-    res = invisible_limit([ma], "na64-2016")
+    res = invisible_limit([ma], load_experiment("na64-2016"))
     assert float(res.eps[0]) == pytest.approx(PUBLISHED_2016[ma], rel=0.15)
 
 
 def test_whole_published_range_within_a_factor_1_6() -> None:
     # A coarse guard over the full published range (1 MeV - 0.39 GeV), where the drift is documented.
     masses = np.array(list(PUBLISHED_2016))
-    res = invisible_limit(masses, "na64-2016")
+    res = invisible_limit(masses, load_experiment("na64-2016"))
     ratio = res.eps / np.array(list(PUBLISHED_2016.values()))
     assert np.all((ratio > 1 / 1.6) & (ratio < 1.6))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -209,3 +211,35 @@ def test_sampling_fluctuations_of_r(tmp_path) -> None:  # type: ignore[no-untype
     tiny = build_signal_table(POINT, exps["1e-4"], table=prod).r_cut_efficiency_model
     assert 0.98 <= fluct < base <= 1.0
     assert tiny == pytest.approx(base, abs=1e-3)
+
+
+def test_a_table_refuses_another_experiment() -> None:
+    """The table of one experiment with another's EOT and efficiencies was a silent error; now it is refused.
+
+    (Issue 11: a na64-compact-hcal1 table at m_A' = 0.3 GeV read with the 2016-2018 defaults gave S1 = 10.8
+    instead of 190.6, the EOT ratio 17.6.)
+    """
+    from semivisible import ParameterError
+
+    compact = load_experiment("na64-compact-hcal1")
+    point = DarkSector.from_benchmark(0.3, 6.312e-3)
+    table = build_signal_table(point, compact, max_events=3000)
+    assert table.experiment == "na64-compact-hcal1"
+    assert table.experiment_id == compact.identity
+    right = signal_yields(table, point.eps, 0.1, compact)
+    assert float(right.s1) > 0.0
+    with pytest.raises(ParameterError, match=r"table .*na64-compact-hcal1.*built for the experiment"):
+        signal_yields(table, point.eps, 0.1, EXP)
+    with pytest.raises(ParameterError, match="experiment"):
+        build_signal_table(point, "na64-2016-2018", max_events=3000)  # type: ignore[arg-type]  # a name, not an object
+
+
+def test_a_copy_of_an_experiment_file_has_the_same_identity(tmp_path: Path) -> None:
+    """The identity is the content, not the path: a copy serves the same tables, a change of one number does not."""
+    text = Path(EXP.path).read_text()
+    same = tmp_path / "same.toml"
+    same.write_text(text)
+    other = tmp_path / "other.toml"
+    other.write_text(text.replace("2.84e11", "2.85e11"))
+    assert load_experiment(same).identity == EXP.identity
+    assert load_experiment(other).identity != EXP.identity

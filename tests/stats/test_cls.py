@@ -10,6 +10,7 @@ from scipy import stats
 
 from semivisible import ParameterError
 from semivisible.cli.upper_limit import upper_limit_info
+from semivisible.search import Search
 from semivisible.stats import cls as cls_mod
 from semivisible.stats.cls import (
     BAND_LEVELS,
@@ -29,12 +30,6 @@ from semivisible.stats.model import CountingModel, CountingSpec
 LN10 = math.log(10.0)
 NA64 = CountingSpec((0, 0), (0.19, 0.53), (0.07, 0.17), signal_systematic=0.2, names=("S1", "S2"))
 FRACTIONS = [0.0, 0.1, 0.5, 0.77, 1.0]
-
-
-def test_na64_spec_from_experiment_file() -> None:
-    spec = CountingSpec.from_experiment("na64-2016-2018")
-    assert spec == NA64
-    assert CountingSpec.from_experiment("na64-2016-2018", no_systematics=True) == NA64.without_systematics()
 
 
 @pytest.mark.parametrize("background", [(0.19, 0.53), (0.01, 0.02), (3.0, 0.2), (0.0, 0.5), (5.0, 5.0)])
@@ -225,10 +220,10 @@ def test_table_disk_cache_round_trip() -> None:
 def test_cls_of_signal_na64_is_exact() -> None:
     rng = np.random.default_rng(7)
     s1, s2 = rng.uniform(0, 6, 50), rng.uniform(0, 6, 50)
-    np.testing.assert_allclose(cls_of_signal(s1, s2, no_systematics=True), np.exp(-(s1 + s2)), rtol=1e-12)
+    np.testing.assert_allclose(cls_of_signal(s1, s2, NA64, no_systematics=True), np.exp(-(s1 + s2)), rtol=1e-12)
     exact = cls_exact(NA64, np.stack([s1, s2], axis=-1))
-    np.testing.assert_allclose(cls_of_signal(s1, s2), exact, rtol=1e-9)
-    assert cls_of_signal(0.0, 0.0) == 1.0
+    np.testing.assert_allclose(cls_of_signal(s1, s2, NA64), exact, rtol=1e-9)
+    assert cls_of_signal(0.0, 0.0, NA64) == 1.0
 
 
 def test_cls_of_signal_general_counts_exact_near_the_limit() -> None:
@@ -265,13 +260,13 @@ def test_bad_input() -> None:
     with pytest.raises(ParameterError, match="background"):
         CountingSpec((0, 0), (0.1,), (0.0,))
     with pytest.raises(ParameterError, match="s1_fraction"):
-        upper_limit_info(s1_fraction=-0.1)
+        upper_limit_info(Search.load("na64-2016-2018"), s1_fraction=-0.1)
     with pytest.raises(ParameterError, match="experiment"):
-        upper_limit_info(experiment="no-such-experiment")
+        upper_limit_info(Search.load("no-such-experiment"))
 
 
 def test_upper_limit_info() -> None:
-    info = upper_limit_info()
+    info = upper_limit_info(Search.load("na64-2016-2018"))
     assert info["s_up_obs"] == pytest.approx(2.48575, abs=1e-5)
     assert info["s_up_exp"] == pytest.approx(info["s_up_obs"])
     lo1, hi1 = info["s_up_exp_1sigma"]
@@ -279,4 +274,6 @@ def test_upper_limit_info() -> None:
     assert lo2 <= lo1 <= info["s_up_exp"] <= hi1 <= hi2
     assert info["n_observed"] == [0, 0]
     assert info["cl"] == 0.9
-    assert upper_limit_info(no_systematics=True, cl=0.95)["s_up_obs"] == pytest.approx(-math.log(0.05), abs=1e-6)
+    assert upper_limit_info(Search.load("na64-2016-2018"), no_systematics=True, cl=0.95)["s_up_obs"] == pytest.approx(
+        -math.log(0.05), abs=1e-6
+    )

@@ -6,7 +6,9 @@ multibin CLs with the profile-likelihood test statistic of :mod:`semivisible.sta
 
 Examples
 --------
->>> info = upper_limit_info(no_systematics=True)
+>>> from semivisible.experiments import DEFAULT_EXPERIMENT
+>>> from semivisible.search import Search
+>>> info = upper_limit_info(Search.load(DEFAULT_EXPERIMENT), no_systematics=True)
 >>> round(info["s_up_obs"], 4)  # ln 10 for n = 0, any split and background
 2.3026
 >>> sorted(k for k in info if k.startswith("s_up"))
@@ -19,19 +21,19 @@ import math
 from typing import Any
 
 from semivisible.errors import ParameterError
+from semivisible.search import Search
 from semivisible.stats.cls import BAND_LEVELS, upper_limits
-from semivisible.stats.model import CountingSpec
 
 __all__ = ["upper_limit_info"]
 
 
 def upper_limit_info(
-    experiment: str = "na64-2016-2018", s1_fraction: float = 0.5, no_systematics: bool = False, cl: float = 0.9
+    search: Search, s1_fraction: float = 0.5, no_systematics: bool = False, cl: float = 0.9
 ) -> dict[str, Any]:
     """Observed and expected (median, 1 and 2 sigma) CLs upper limits on the total signal, in events.
 
     Args:
-        experiment: a shipped experiment name or a path to an experiment TOML file (with [s1] and [s2]).
+        search: the experiment, resolved once (with [s1] and [s2] signatures).
         s1_fraction: fraction of the signal in S1 (the rest is in S2), in [0, 1].
         no_systematics: switch off the background errors and the signal systematic.
         cl: confidence level, in (0, 1).
@@ -48,12 +50,12 @@ def upper_limit_info(
         raise ParameterError("s1_fraction", s1_fraction, "0 <= s1_fraction <= 1")
     if not (math.isfinite(cl) and 0.0 < cl < 1.0):
         raise ParameterError("cl", cl, "0 < cl < 1")
-    spec = CountingSpec.from_experiment(experiment, no_systematics=no_systematics)
+    spec = search.counting_spec(no_systematics=no_systematics)
     limits = upper_limits(spec, s1_fraction, cl=cl)
     info: dict[str, Any] = limits.as_dict(0)
     info.update(
         {
-            "experiment": experiment,
+            "experiment": search.name,
             "s1_fraction": float(s1_fraction),
             "cl": float(cl),
             "no_systematics": bool(no_systematics),

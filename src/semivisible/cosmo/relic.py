@@ -1,8 +1,8 @@
 r"""Thermal relic density of pseudo-Dirac (inelastic) dark matter: chi1 chi2 -> A'* -> SM coannihilation.
 
-Physics (physics.md section 5; units GeV, cross sections in GeV^-2 unless a name says cm^3/s):
+Physics (sources given per item; units GeV, cross sections in GeV^-2 unless a name says cm^3/s):
 
-1. Cross section (physics.md Eq. 5.1, derived from the spin-summed traces; the vector-current bracket is the
+1. Cross section (derived by us from the spin-summed traces; the vector-current bracket is the
    one of :func:`semivisible.model.aprime.gamma_aprime_to_chi1chi2`)::
 
        sigma_12(s) = (4 pi alpha alpha_D eps^2 / 3) sqrt(s - Delta^2) (1 + (m1+m2)^2/(2 s)) / sqrt(s - (m1+m2)^2)
@@ -41,7 +41,7 @@ Physics (physics.md section 5; units GeV, cross sections in GeV^-2 unless a name
    abundance differs (see e.g. Brahma, Heeba, Schutz, arXiv:2308.01960; Garny, Heisig, Luelf, Vogl,
    arXiv:1705.09292 for "conversion-driven" freeze-out). This module does not check it.
 
-4. Boltzmann equation (Gondolo-Gelmini; physics.md Eq. 5.4), x = m1/T::
+4. Boltzmann equation (Gondolo and Gelmini, Nucl. Phys. B 360 (1991) 145), x = m1/T::
 
        dY/dx = -(1/x^2) sqrt(pi/45) M_Pl m1 g_*^(1/2)(T) <sigma_eff v> (Y^2 - Y_eq^2),   M_Pl = 1.22091e19 GeV
        Y_eq = 45 x^2 [g1 K2(x) + g2 (m2/m1)^2 K2(x m2/m1)] / (4 pi^4 h_eff(T))
@@ -77,6 +77,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -126,7 +127,7 @@ FloatArray = NDArray[np.float64]
 
 #: 1 GeV^-2 times c in cm^3/s: (hbar c)^2 c = 1.1673e-17 cm^3/s.
 GEV2_TO_CM3_S: float = (HBARC_GEV_M * 100.0) ** 2 * SPEED_OF_LIGHT_M_S * 100.0
-#: Planck mass in GeV (PDG 2024: 1.220890e19 GeV), as in physics.md 5.4.
+#: Planck mass in GeV (PDG 2024: 1.220890e19 GeV); the value used is CODATA 2014's 1.220910(29)e19 GeV.
 M_PLANCK_GEV: float = 1.22091e19
 #: Omega h^2 per unit m1[GeV] Y: s0 / (rho_c/h^2) = 2891.2 cm^-3 / 1.05368e-5 GeV cm^-3 (PDG 2024).
 OMEGA_H2_PER_Y_GEV: float = 2891.2 / 1.05368e-5
@@ -198,7 +199,7 @@ def sigma_12(
 ) -> FloatArray:
     """sigma(chi1 chi2 -> A'* -> e+e-, mu+mu-, tau+tau-, hadrons) in GeV^-2 at centre-of-mass energy sqrt(s) (GeV).
 
-    Equation in the module docstring (physics.md 5.1). ``gamma_aprime`` defaults to the total A' width.
+    Equation in the module docstring (our derivation). ``gamma_aprime`` defaults to the total A' width.
     Zero below the chi1 chi2 threshold.
 
     >>> s0 = sigma_12(0.31, 0.45, 1e-3, 0.1, 0.15, 0.15 * 1.001)
@@ -218,7 +219,7 @@ def sigma_12(
 
 
 def sigma_v_12_threshold(ma: float, eps: float, alpha_d: float, mchi1: float, mchi2: float) -> float:
-    """Threshold (s-wave) limit of sigma_12 v_Mol in GeV^-2 (physics.md 5.1, NR limit), A' width neglected::
+    """Threshold (s-wave) limit of sigma_12 v_Mol in GeV^-2 (NR limit of sigma_12), A' width neglected::
 
         sigma_12 v = 4 pi alpha alpha_D eps^2 C(M^2)/M^2 x M^2 / (M^2 - m_A'^2)^2,   M = m1 + m2
 
@@ -542,7 +543,7 @@ def _result(m1: float, y_inf: float, x_f: float, ln_sv_tab: FloatArray) -> Relic
 
 
 def relic_abundance(point: DarkSector, method: str = "bdf2", dm_type: str = "pseudo-dirac") -> RelicResult:
-    """Omega h^2, Y_inf and x_f of chi1 for one model point (module docstring, physics.md 5.1-5.4).
+    """Omega h^2, Y_inf and x_f of chi1 for one model point (module docstring and its references).
 
     Args:
         point: the model point (masses in GeV).
@@ -728,7 +729,7 @@ def relic_line(
     if mas.ndim != 1 or mas.size == 0:
         raise ParameterError("ma", ma, "a non-empty 1-d array of masses in GeV")
     if use_cache:
-        from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
+        from semivisible.io.cache import cached_arrays
 
         inputs = {
             "ma": mas.tolist(),
@@ -738,13 +739,17 @@ def relic_line(
             "omega": omega_h2,
             "dm_type": dm_type,
         }
-        path = cache_dir() / f"relic-line-{cache_key('relic-line', inputs)[:24]}.npz"
-        if path.exists():
-            arrays, _ = load_arrays(path)
-            return arrays["eps"], arrays["y"]
-        eps, y = relic_line(mas, alpha_d, ratio, splitting, omega_h2, dm_type=dm_type)
-        save_arrays(path, {"eps": eps, "y": y}, {"kind": "relic-line", **inputs})
-        return eps, y
+
+        def build() -> tuple[dict[str, Any], dict[str, Any]]:
+            eps, y = relic_line(mas, alpha_d, ratio, splitting, omega_h2, dm_type=dm_type)
+            return {"eps": eps, "y": y}, {"kind": "relic-line", **inputs}
+
+        def check(arrays: dict[str, Any], meta: dict[str, Any]) -> str | None:
+            good = all(k in arrays and arrays[k].shape == mas.shape for k in ("eps", "y"))
+            return None if good else f"its line is not of shape {mas.shape}"
+
+        arrays, _ = cached_arrays("relic-line", inputs, build, check=check)
+        return arrays["eps"], arrays["y"]
     kernels = []
     for m in mas:
         kernels.append(_kernel_for(relic_point(float(m), 1e-3, alpha_d, ratio, splitting, dm_type=dm_type), dm_type))

@@ -2,21 +2,28 @@
 
 ``load_experiment("na64-2016-2018")`` loads a shipped experiment by name; a path to a ``.toml`` file loads a
 user's own, validated against :mod:`semivisible.experiments.schema` with errors that name the offending key.
+Every file has a ``kind`` (:data:`~semivisible.experiments.schema.KINDS`) that selects its signal model, and the
+loaded :class:`Experiment` has an ``identity``, the hash of its whole validated content, which the tables built
+for it carry.
 
 Examples
 --------
->>> exp = load_experiment("na64-2016-2018")
->>> exp.spec.beam.eot.value
-284000000000.0
+>>> exp = load_experiment(DEFAULT_EXPERIMENT)
+>>> exp.spec.beam.eot.value, exp.kind
+(284000000000.0, 'active-dump')
 >>> f"{exp.atoms_per_x0_cm2:.4g}"
 '1.827e+22'
+>>> exp.counting_spec().background
+(0.19, 0.53)
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 
@@ -26,8 +33,14 @@ from semivisible.errors import ParameterError
 from semivisible.experiments.schema import ExperimentSpec
 from semivisible.production.materials import Material, get_material
 from semivisible.production.shower import ShowerConfig
+from semivisible.stats.model import CountingSpec
 
-__all__ = ["Experiment", "ExperimentSpec", "available_experiments", "load_experiment"]
+__all__ = ["DEFAULT_EXPERIMENT", "Experiment", "ExperimentSpec", "available_experiments", "load_experiment"]
+
+#: The embedded default: NA64's 2016-2018 invisible-mode data (2.84e11 EOT), the data set of arXiv:2107.02021.
+#: Only the command line and the paper's recipe (:mod:`semivisible.paper`) use it; no library function has a
+#: default experiment.
+DEFAULT_EXPERIMENT = "na64-2016-2018"
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,40 @@ class Experiment:
     def name(self) -> str:
         """The experiment's name."""
         return self.spec.name
+
+    @property
+    def kind(self) -> str:
+        """The experiment's kind (``active-dump``, ...): it selects the signal model."""
+        return self.spec.kind
+
+    @cached_property
+    def identity(self) -> str:
+        """SHA-256 of the validated content (canonical JSON): two files with the same numbers share it.
+
+        Tables built for this experiment carry it, and refuse to serve another one.
+        """
+        blob = json.dumps(self.spec.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def counting_spec(self, *, no_systematics: bool = False) -> CountingSpec:
+        """The statistical specification of the (S1, S2) counting experiment: observed events, backgrounds
+        with their errors, and one signal systematic (the larger of the S1 and S2 values, fully correlated).
+
+        Raises:
+            ParameterError: the file has no [s1] and [s2] signatures.
+        """
+        s1, s2 = self.spec.s1, self.spec.s2
+        if s1 is None or s2 is None:
+            raise ParameterError("experiment", self.name, "an experiment with [s1] and [s2] signatures")
+        sigs = (s1, s2)
+        spec = CountingSpec(
+            n_observed=tuple(int(s.n_observed.value) for s in sigs),
+            background=tuple(s.background.value for s in sigs),
+            background_error=tuple(0.0 if s.background.error is None else s.background.error for s in sigs),
+            signal_systematic=max(0.0 if s.signal_systematic is None else s.signal_systematic.value for s in sigs),
+            names=("S1", "S2"),
+        )
+        return spec.without_systematics() if no_systematics else spec
 
     @property
     def radiator(self) -> Material:

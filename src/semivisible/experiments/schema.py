@@ -8,6 +8,7 @@ typo in a user's file is reported, not ignored.
 Minimal example (the shipped ``na64-2016.toml`` is the full form)::
 
     schema_version = 1
+    kind = "active-dump"
     name = "my-dump"
     description = "..."
 
@@ -38,6 +39,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "KINDS",
+    "RESERVED_KINDS",
     "Beam",
     "Detector",
     "Efficiency",
@@ -52,6 +55,14 @@ __all__ = [
 ]
 
 Positive = Annotated[float, Field(gt=0)]
+
+#: The kinds of experiment this version can compute. ``active-dump``: the A' is made in an active target that
+#: measures the missing energy, and the signatures depend on where chi2 decays relative to vetoes and fiducial
+#: volumes downstream (NA64).
+KINDS: tuple[str, ...] = ("active-dump",)
+#: Kinds whose schema and signal model are planned but not in this version: an electron or proton beam dump with
+#: a distant decay volume (E137, NuCal, CHARM), and a collider mono-photon search (BaBar).
+RESERVED_KINDS: tuple[str, ...] = ("beam-dump", "collider")
 
 
 class _Strict(BaseModel):
@@ -261,6 +272,7 @@ class ExperimentSpec(_Strict):
     """A whole experiment file."""
 
     schema_version: Literal[1] = 1
+    kind: str = Field(default="active-dump", description="the kind of experiment (KINDS); its signal model")
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     description: str
     references: dict[str, str] = Field(default_factory=dict)
@@ -271,6 +283,15 @@ class ExperimentSpec(_Strict):
     detector: Detector | None = None
     s1: SemivisibleSignature | None = None
     s2: SemivisibleSignature | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind in RESERVED_KINDS:
+            raise ValueError(f"kind {kind!r} is reserved for a later version; this one computes: " + ", ".join(KINDS))
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)} (reserved: {', '.join(RESERVED_KINDS)})")
+        return kind
 
     @model_validator(mode="after")
     def _cut_below_beam(self) -> ExperimentSpec:

@@ -1,4 +1,4 @@
-"""Input and output: the on-disk cache, atomic writes, and (later) exports.
+"""Input and output: the on-disk cache (one helper, :func:`cached_arrays`), atomic writes, and the HEPData export.
 
 Examples
 --------
@@ -9,6 +9,24 @@ Examples
 
 from __future__ import annotations
 
-from semivisible.io.cache import atomic_write_bytes, atomic_write_text, cache_dir, cache_key, load_arrays, save_arrays
+from semivisible.io.cache import (
+    atomic_write_bytes,
+    atomic_write_text,
+    cache_dir,
+    cache_entry,
+    cache_key,
+    cached_arrays,
+    load_arrays,
+    save_arrays,
+)
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "cache_dir", "cache_key", "load_arrays", "save_arrays"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "cache_dir",
+    "cache_entry",
+    "cache_key",
+    "cached_arrays",
+    "load_arrays",
+    "save_arrays",
+]

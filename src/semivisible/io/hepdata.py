@@ -30,14 +30,31 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from semivisible.scan.plane import ScanResult
+__all__ = ["AXIS_LABELS", "ExclusionPlane", "write_hepdata"]
 
-__all__ = ["AXIS_LABELS", "write_hepdata"]
+
+class ExclusionPlane(Protocol):
+    """What the writer needs of a scanned plane (:class:`semivisible.scan.plane.ScanResult` has it). The export
+    knows no scan code: it sits above the scans and takes any object of this shape."""
+
+    plane: str
+    x_name: str
+    y_name: str
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    s1: NDArray[np.float64]
+    s2: NDArray[np.float64]
+    cls: NDArray[np.float64]
+    cl: float
+    contours: list[NDArray[np.float64]]
+    meta: dict[str, Any]
+    expected: dict[str, list[NDArray[np.float64]]]
+
 
 #: HEPData names and units of the scan axes.
 AXIS_LABELS: dict[str, tuple[str, str]] = {
@@ -63,7 +80,7 @@ def _variable(name: str, values: Any, *, independent: bool, units: str = "") -> 
     return var
 
 
-def _contour_table(result: ScanResult, name: str, title: str, line: Any, location: str) -> Any:
+def _contour_table(result: ExclusionPlane, name: str, title: str, line: Any, location: str) -> Any:
     (x_label, x_units), (y_label, y_units) = AXIS_LABELS[result.x_name], AXIS_LABELS[result.y_name]
     table = _hepdata_lib().Table(name)
     table.description = (
@@ -78,7 +95,7 @@ def _contour_table(result: ScanResult, name: str, title: str, line: Any, locatio
 
 
 def write_hepdata(
-    result: ScanResult,
+    result: ExclusionPlane,
     directory: str | Path,
     *,
     location: str = "semivisible scan",

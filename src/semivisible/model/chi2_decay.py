@@ -3,8 +3,8 @@ r"""The three-body decay chi2 -> chi1 l+ l- through a virtual A', its width, lif
 Exact tree-level width
 ----------------------
 With s = m_ll^2 the invariant mass of the lepton pair, the lepton current is conserved, so the width factorises
-exactly into the decay to a massive vector of mass sqrt(s) and that vector's decay (derivation in
-``../shared/spec/physics.md`` §3.3, checked here against the 2-D Dalitz integral):
+exactly into the decay to a massive vector of mass sqrt(s) and that vector's decay (derived by us from the
+matrix element of DMG4's ``G4iDM3bodyDecayChannel::DiffWidth``; checked here against the 2-D Dalitz integral):
 
     dGamma/ds = Gamma_1(s) sqrt(s) Gamma_2(s) / (pi [(s - m_A'^2)^2 + m_A'^2 Gamma_A'^2])
 
@@ -132,7 +132,7 @@ def gamma_chi2_to_chi1_leptons(
     gamma_aprime: ArrayLike | None = None,
     n_nodes: int = DEFAULT_NODES,
 ) -> FloatArray:
-    """Exact tree-level width of chi2 -> chi1 l+ l- in GeV (module docstring; physics.md §3.3).
+    """Exact tree-level width of chi2 -> chi1 l+ l- in GeV (module docstring; DMG4 G4iDM3bodyDecayChannel).
 
     0 when Delta = m2 - m1 <= 2 m_l: chi2 cannot decay to this channel.
 
@@ -321,7 +321,7 @@ def dalitz_s2_limits(
 def dalitz_matrix_element(
     s1: ArrayLike, s2: ArrayLike, mchi1: ArrayLike, mchi2: ArrayLike, lepton_mass: ArrayLike = M_E_GEV
 ) -> FloatArray:
-    """Spin-summed chi2 -> chi1 l- l+ numerator X(s1, s2) in GeV^4 (physics.md §3.3; DMG4 DiffWidth / 2).
+    """Spin-summed chi2 -> chi1 l- l+ numerator X(s1, s2) in GeV^4 (DMG4 G4iDM3bodyDecayChannel::DiffWidth / 2).
 
     X = 2 (k.p1)(P.p2) + 2 (k.p2)(P.p1) + 2 m_l^2 (k.P) - m1 m2 (s1 + 2 m_l^2), with P = p_chi2, k = p_chi1,
     p1 = p_l-, p2 = p_l+, s1 = (p1 + p2)^2, s2 = (p2 + k)^2. The full width is

@@ -30,6 +30,7 @@ from typing import Any
 from semivisible.errors import LandauPoleWarning, ParameterError
 from semivisible.model import aprime, chi2_decay
 from semivisible.model.constants import M_E_GEV, M_MU_GEV
+from semivisible.model.g2_loop import delta_a_mu
 
 __all__ = [
     "BENCHMARK_ALPHA_D",
@@ -271,8 +272,6 @@ class DarkSector:
 
         ``ctau_chi2_m`` is ``None`` when chi2 is stable (JSON has no infinity).
         """
-        from semivisible.cosmo.g2 import delta_a_mu
-
         stable = self.chi2_stable
         ctau = self.ctau_chi2_m
         brs = self.branching_ratios

@@ -9,6 +9,6 @@ True
 
 from __future__ import annotations
 
-from semivisible.plot.figures import G2_STYLES, plot_ma_alpha_d, plot_ma_eps, plot_plane
+from semivisible.plot.figures import G2_STYLES, plot_ma_alpha_d, plot_ma_eps, plot_plane, write_plane
 
-__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane"]
+__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "write_plane"]

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from semivisible.io.cache import atomic_write_bytes
 from semivisible.scan.plane import ScanResult
 
-__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane"]
+__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "write_plane"]
 
 #: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
 G2_STYLES = {
@@ -201,3 +201,17 @@ def plot_plane(
             title=title,
         )
     return plot_ma_alpha_d(result, out_base, projection=projection, title=title, log_y=result.y_name != "splitting")
+
+
+def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool = False, **plot_kw: Any) -> list[Path]:
+    """Every file of one scanned plane in ``out``: ``stem``.csv, .json, .png, .pdf (:func:`plot_plane` with
+    ``plot_kw``) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/. Each file is written atomically."""
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    result.to_csv(folder / f"{stem}.csv")
+    result.to_json(folder / f"{stem}.json")
+    files = [folder / f"{stem}.csv", folder / f"{stem}.json", *plot_plane(result, folder / stem, **plot_kw)]
+    if hepdata:
+        result.to_hepdata(folder / f"{stem}-hepdata")
+        files.append(folder / f"{stem}-hepdata")
+    return files

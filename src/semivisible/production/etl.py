@@ -403,7 +403,7 @@ def _sigma_iww_dmg4(ma: float, energy: float, target: str = "Pb") -> float:
 
     sigma_IWW = (4/3) alpha^3 chi beta ln(1/delta^2)/m^2, delta = max(m_e/m, m/E0), beta = sqrt(1 - m^2/E0^2),
     chi = elastic-only closed form (DMG4 has no inelastic term here) with t_min = m^4/(4E0^2), t_max = m^2
-    (physics.md §1.3-1.4; PKMuon/DMG4 src/DarkMatter/DarkPhotons.cc). DMG4 divides this by its K table.
+    (arXiv:2101.12192; PKMuon/DMG4 src/DarkMatter/DarkPhotons.cc). DMG4 divides this by its K table.
     We use alpha = 1/137.036 (DMG4: 1/137, which gives 4189 pb below); K ratios do not depend on it.
 
     >>> round(_sigma_iww_dmg4(0.0167, 150.0) * 1e-8)  # pb at eps = 1e-4

@@ -131,7 +131,7 @@ def chi(
 
 
 def chi_elastic_closed_form(t_min: ArrayLike, t_max: ArrayLike, Z: ArrayLike, A: ArrayLike) -> FloatArray:
-    """Closed form of the elastic chi (as in DMG4 ``DarkPhotons``; physics.md §1.4), with t_a = 1/a^2, t_d = d.
+    """Closed form of the elastic chi (as in DMG4 ``DarkPhotons::TotalCrossSectionCalc``), with t_a = 1/a^2, t_d = d.
 
     chi_el = -Z^2 t_d^2/(t_a - t_d)^3 [ (t_a - t_d)(t_a + t_d + 2 t_max)(t_max - t_min)/((t_a + t_max)(t_d + t_max))
              + (t_a + t_d + 2 t_min)(ln(t_a + t_max) - ln(t_d + t_max) - ln(t_a + t_min) + ln(t_d + t_min)) ]

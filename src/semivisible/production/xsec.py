@@ -25,7 +25,7 @@ Cross sections are per atom, in pb, and proportional to eps^2.
 Examples
 --------
 >>> s = sigma_total(0.0167, 150.0, eps=1e-4, method="iww")
->>> bool(3900 < s < 4500)  # DMG4's analytic IWW for Pb: 4189 pb (physics.md §1.3)
+>>> bool(3900 < s < 4500)  # DMG4 TotalCrossSectionCalc (DarkPhotons.cc) for Pb, evaluated by us: 4189 pb
 True
 """
 
@@ -183,7 +183,7 @@ def sigma_iww_analytic(
 ) -> FloatArray:
     """DMG4's analytic IWW total: (4/3) alpha^3 eps^2 chi beta ln(1/delta^2)/m^2, delta = max(m_e/m, m/E0), pb.
 
-    Source: DMG4 ``DarkPhotons::TotalCrossSectionCalc`` (arXiv:2101.12192); physics.md §1.3. DMG4's K-factor
+    Source: DMG4 ``DarkPhotons::TotalCrossSectionCalc`` (arXiv:2101.12192; PKMuon/DMG4 DarkPhotons.cc). DMG4's K-factor
     table is defined as this over the ETL cross section. As in DMG4, chi is the elastic (coherent) part only;
     the inelastic term would add 1/Z, about 1.2% for Pb.
 

@@ -36,7 +36,6 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,7 +44,7 @@ from scipy import special
 
 from semivisible._version import __version__
 from semivisible.errors import ParameterError
-from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
+from semivisible.io.cache import cache_key, cached_arrays
 from semivisible.model.constants import M_E_GEV
 from semivisible.production.form_factors import chi
 from semivisible.production.materials import Material, get_material
@@ -281,12 +280,12 @@ def _radiator(target: str | Material, atoms_per_x0_cm2: float | None) -> tuple[M
     return mat, n_x0
 
 
-_RECENT: dict[Path, ProductionTable] = {}
+_RECENT: dict[str, ProductionTable] = {}
 
 
-def _remember(path: Path, table: ProductionTable) -> ProductionTable:
-    """Keep the last few tables loaded from disk in memory: a scan asks for the same mass many times in a row."""
-    _RECENT[path] = table
+def _remember(key: str, table: ProductionTable) -> ProductionTable:
+    """Keep the last few tables in memory (by cache key): a scan asks for the same mass many times in a row."""
+    _RECENT[key] = table
     while len(_RECENT) > 4:
         _RECENT.pop(next(iter(_RECENT)))
     return table
@@ -339,14 +338,37 @@ def build_production_table(
         "e_min": e_min,
         "samples": samples_per_segment,
     }
-    key = cache_key("production", inputs)
-    path = cache_dir() / f"production-{key[:24]}.npz" if use_cache else None
-    if path is not None and path in _RECENT:
-        return _RECENT[path]
-    if path is not None and path.exists():
-        arrays, meta = load_arrays(path)
-        return _remember(path, _table_from_arrays(ma, arrays, meta))
+    if use_cache:
+        recent = _RECENT.get(cache_key("production", inputs))
+        if recent is not None:
+            return recent
 
+    def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
+        return _simulate_table(ma, shower, mat, n_x0, method, e_min, samples_per_segment, inputs, progress)
+
+    def check(arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> str | None:
+        sizes = {arrays[c].shape for c in _COLUMNS if c in arrays}
+        if set(_COLUMNS) - set(arrays) or len(sizes) != 1 or len(next(iter(sizes))) != 1:
+            return "its columns are missing or of different lengths"
+        return None if meta.get("inputs", {}).get("ma") == ma else f"it holds m_A' = {meta.get('inputs', {}).get('ma')}"
+
+    arrays, meta = cached_arrays("production", inputs, build, check=check, compress=False, use_cache=use_cache)
+    table = _table_from_arrays(ma, arrays, meta)
+    return _remember(cache_key("production", inputs), table) if use_cache else table
+
+
+def _simulate_table(
+    ma: float,
+    shower: ShowerConfig,
+    mat: Material,
+    n_x0: float,
+    method: str,
+    e_min: float,
+    samples_per_segment: int,
+    inputs: dict[str, Any],
+    progress: Callable[[str], None] | None,
+) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
+    """Run the shower and sample the weighted A' (the columns and metadata of a :class:`ProductionTable`)."""
     if progress:
         progress("shower")
     tracks = shower_tracks(shower)
@@ -382,9 +404,7 @@ def build_production_table(
         "weight": weight,
         "primary": np.repeat(tracks.primary[sel], samples_per_segment),
     }
-    if path is not None:
-        save_arrays(path, arrays, meta, compress=False)
-    return _table_from_arrays(ma, arrays, meta)
+    return arrays, meta
 
 
 def _table_from_arrays(ma: float, arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> ProductionTable:

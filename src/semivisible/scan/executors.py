@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -39,7 +40,7 @@ from numpy.typing import NDArray
 from semivisible.errors import ParameterError
 from semivisible.io.cache import atomic_write_text, load_arrays, save_arrays
 
-__all__ = ["EXECUTORS", "Checkpoint", "ColumnResult", "Executor", "map_jobs", "run_columns"]
+__all__ = ["EXECUTORS", "Checkpoint", "ColumnResult", "Executor", "default_workers", "map_jobs", "run_columns"]
 
 FloatArray = NDArray[np.float64]
 ColumnResult = tuple[FloatArray, FloatArray]
@@ -48,6 +49,15 @@ Executor = Literal["serial", "processes", "dask"]
 EXECUTORS: tuple[str, ...] = ("serial", "processes", "dask")
 
 Job = TypeVar("Job")
+
+
+def default_workers() -> int:
+    """The default number of local worker processes: the cores this process may run on (the API and the CLI
+    share it; the numbers never depend on it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class Checkpoint:

@@ -20,7 +20,10 @@ level lines (S1 + S2)/s_up,exp(f_S1) = 1 of the expected event limits.
 Examples
 --------
 >>> import numpy as np
->>> res = scan_plane("ma", np.array([0.2, 0.3]), "eps", np.logspace(-4, -2, 5), n_primaries=500)
+>>> from semivisible.experiments import DEFAULT_EXPERIMENT
+>>> from semivisible.search import Search
+>>> search = Search.load(DEFAULT_EXPERIMENT)
+>>> res = scan_plane("ma", np.array([0.2, 0.3]), "eps", np.logspace(-4, -2, 5), search, n_primaries=500, workers=1)
 >>> res.cls.shape
 (2, 5)
 >>> res.plane
@@ -42,25 +45,27 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
-from semivisible.experiments import Experiment, load_experiment
-from semivisible.io.cache import atomic_write_text, cache_dir, cache_key, load_arrays, save_arrays
+from semivisible.io.cache import atomic_write_text, cache_key, cached_arrays
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
-from semivisible.scan.executors import Checkpoint, map_jobs, run_columns
-from semivisible.signal.grid import NodeJob, SignalGrid, build_node_table, node_is_cached
-from semivisible.signal.invisible import production_table_for
-from semivisible.signal.semivisible import SignalTable, build_signal_table, signal_yields
-from semivisible.stats.cls import cls_of_signal, event_limit_table
+from semivisible.scan.executors import Checkpoint, default_workers, map_jobs, run_columns
+from semivisible.search import Search, evaluate_point
+from semivisible.signal.grid import NodeJob, SignalGrid, build_node_table, load_job_experiment, node_is_cached
+from semivisible.signal.semivisible import SignalTable
 
 __all__ = [
+    "DEFAULT_SPLITTING_NODES",
     "EXPECTED_NAMES",
     "X_AXES",
     "Y_AXES",
     "ScanResult",
     "band_excluded_up_to",
     "cls_n0",
+    "default_axis",
     "evaluate_point",
+    "excluded_up_to_along_x",
     "exclusion_contours",
     "expected_contours",
+    "parse_plane",
     "scan_ma_alpha_d",
     "scan_ma_eps",
     "scan_mchi1_splitting",
@@ -73,6 +78,8 @@ FloatArray = NDArray[np.float64]
 X_AXES: tuple[str, ...] = ("ma", "mchi1")
 #: The y axes of a plane: the kinetic mixing, the dark coupling, or Delta/m_chi1.
 Y_AXES: tuple[str, ...] = ("eps", "alpha_d", "splitting")
+#: Splitting nodes of the interpolating node grid when the splitting is an axis (API and CLI alike).
+DEFAULT_SPLITTING_NODES = 8
 _COLUMN_NAMES = {"ma": "ma_GeV", "mchi1": "mchi1_GeV", "eps": "eps", "alpha_d": "alpha_d", "splitting": "splitting"}
 
 
@@ -225,19 +232,19 @@ def _result(
     axes: tuple[FloatArray, FloatArray],
     s1: FloatArray,
     s2: FloatArray,
-    exp: Experiment,
+    search: Search,
     cl: float,
     no_systematics: bool,
     meta: dict[str, Any],
 ) -> ScanResult:
     """CLs (exact multibin, :func:`semivisible.stats.cls.cls_of_signal`), contours and the ScanResult."""
     x, y = axes
-    cls = cls_of_signal(s1, s2, exp.path, no_systematics=no_systematics)
+    cls = search.cls(s1, s2, no_systematics=no_systematics)
     systematics = "no systematics" if no_systematics else "background and signal systematics"
     total = s1 + s2
     with np.errstate(divide="ignore", invalid="ignore"):
         f1 = np.where(total > 0, s1 / np.where(total > 0, total, 1.0), 0.5)
-    s_up_exp = event_limit_table(exp.path, no_systematics=no_systematics, cl=cl).s_up_expected(f1)
+    s_up_exp = search.event_limits(no_systematics=no_systematics, cl=cl).s_up_expected(f1)
     ratio = total[..., None] / s_up_exp
     return ScanResult(
         plane=plane,
@@ -253,45 +260,12 @@ def _result(
         expected_ratio=ratio,
         expected=expected_contours(x, y, ratio),
         meta={
-            "experiment": exp.name,
+            "experiment": search.name,
+            "experiment_id": search.identity,
             **meta,
             "statistics": f"exact multibin CLs (S1, S2), profile likelihood, {systematics}, {cl:.0%} CL",
         },
     )
-
-
-def _point_yields(
-    point: DarkSector,
-    exp: Experiment,
-    eps: ArrayLike,
-    alpha_d: ArrayLike,
-    *,
-    n_primaries: int | None = None,
-    max_events: int | None = None,
-) -> tuple[FloatArray, FloatArray]:
-    """S1 and S2 events at the masses of ``point`` for arrays of eps and alpha_D (broadcast).
-
-    Zero above the experiment's A' energy cut. A stable chi2 (Delta <= 2 m_e) never decays in the detector: every
-    A' -> chi1 chi2 is missing energy, i.e. S2 = EOT eff_S2 eps^2 BR Y_invisible. Otherwise the (disk-cached)
-    signal table, reweighted in lambda and BR.
-    """
-    from semivisible.model.aprime import branching_ratios
-
-    e, ad = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), np.asarray(alpha_d, dtype=np.float64))
-    zero = np.zeros(e.shape)
-    if point.ma >= exp.min_aprime_energy_gev:
-        return zero, zero.copy()
-    if point.chi2_stable:
-        if exp.spec.s2 is None:
-            return zero, zero.copy()
-        y_inv = production_table_for(point.ma, exp, n_primaries=n_primaries).yield_per_eot_per_eps2()
-        br = branching_ratios(point.ma, e, ad, point.mchi1, point.mchi2)["chi1chi2"]
-        eff = float(exp.spec.s2.efficiency.at(point.ma))
-        return zero, np.asarray(exp.eot * eff * e**2 * br * y_inv)
-    prod = None if n_primaries is None else production_table_for(point.ma, exp, n_primaries=n_primaries)
-    table = build_signal_table(point, exp, table=prod, max_events=max_events)
-    res = signal_yields(table, e, ad, exp)
-    return np.asarray(res.s1), np.asarray(res.s2)
 
 
 @dataclass(frozen=True)
@@ -302,7 +276,8 @@ class _Column:
     x: float
     y_name: str
     y: tuple[float, ...]
-    experiment_path: str
+    experiment_path: str  # a job may run in another process: it carries the file and its identity
+    experiment_id: str
     eps: float | None  # fixed eps; None: the central g-2 value of ``reference`` at each m_A'
     alpha_d: float
     ratio: float
@@ -336,25 +311,26 @@ class _Column:
 
 def _column_yields(job: _Column) -> tuple[FloatArray, FloatArray]:
     """S1 and S2 along the y axis of one column (module level, so that it runs in other processes)."""
-    exp = load_experiment(job.experiment_path)
+    signal = Search.load(load_job_experiment(job.experiment_path, job.experiment_id)).signal
     ma, f, eps, ad = job.points()
     opts = {"n_primaries": job.n_primaries, "max_events": job.max_events}
     if job.y_name == "splitting":  # every point has its own chi2 mass, so its own table
         s1, s2 = np.zeros(f.size), np.zeros(f.size)
         for k in np.nonzero(f < job.ratio - 2.0)[0]:  # else A' -> chi1 chi2 is closed: no signal
             point = DarkSector.build(ma, float(eps[k]), float(ad[k]), ratio=job.ratio, splitting=float(f[k]))
-            a, b = _point_yields(point, exp, eps[k], ad[k], **opts)
-            s1[k], s2[k] = float(a), float(b)
+            y = signal.expected(point, eps[k], ad[k], **opts)
+            s1[k], s2[k] = float(y.s1), float(y.s2)
         return s1, s2
     point = DarkSector.build(ma, float(eps[0]), float(ad.min()), ratio=job.ratio, splitting=job.splitting)
-    return _point_yields(point, exp, eps, ad, **opts)
+    y = signal.expected(point, eps, ad, **opts)
+    return np.asarray(y.s1), np.asarray(y.s2)
 
 
 def _node_grid(
     x: FloatArray,
     y: FloatArray,
     job: _Column,
-    exp: Experiment,
+    search: Search,
     mass_nodes: int,
     splitting_nodes: int,
     run: dict[str, Any],
@@ -379,7 +355,7 @@ def _node_grid(
             map_jobs(_cache_node, missing, lambda i, r: None, **run)
         return [build_node_table(j) for j in jobs]
 
-    return SignalGrid.build(ma_nodes, f_nodes, exp, ratio=job.ratio, max_events=job.max_events, runner=runner)
+    return search.signal.grid(ma_nodes, f_nodes, ratio=job.ratio, max_events=job.max_events, runner=runner)
 
 
 def _cache_node(job: NodeJob) -> None:
@@ -398,7 +374,7 @@ def scan_plane(
     x: ArrayLike,
     y_name: str,
     y: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
+    search: Search,
     *,
     eps: float | str = "g2",
     alpha_d: float = BENCHMARK_ALPHA_D,
@@ -410,12 +386,12 @@ def scan_plane(
     n_primaries: int | None = None,
     max_events: int | None = None,
     executor: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     scheduler: str | None = None,
     checkpoint: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     mass_nodes: int | None = None,
-    splitting_nodes: int = 10,
+    splitting_nodes: int = DEFAULT_SPLITTING_NODES,
     use_cache: bool = True,
 ) -> ScanResult:
     """Scan the plane (x_name, y_name): x in :data:`X_AXES` (GeV), y in :data:`Y_AXES`, the rest fixed.
@@ -423,15 +399,16 @@ def scan_plane(
     Args:
         x_name, x: ``"ma"`` (m_A') or ``"mchi1"`` (m_chi1, with m_A' = ``ratio`` m_chi1), and its values in GeV.
         y_name, y: ``"eps"``, ``"alpha_d"`` or ``"splitting"`` (Delta/m_chi1), and its values.
-        experiment: an experiment name or file (:func:`semivisible.experiments.load_experiment`).
+        search: the experiment, resolved once (:meth:`semivisible.search.Search.load`).
         eps: the fixed eps when it is not the y axis: a number, or ``"g2"`` for the central g-2 value of
             ``reference`` at each m_A' (the paper's Fig. 5).
         alpha_d, ratio, splitting: the other fixed parameters (benchmark defaults).
         cl: confidence level of the exclusion (0.9).
         no_systematics: drop the background and signal uncertainties from CLs.
         n_primaries, max_events: MC statistics (the experiment's default; ``max_events`` thins the tables).
-        executor, workers, scheduler: see :func:`semivisible.scan.executors.run_columns`; no ``executor`` means
-            local processes when ``workers`` > 1, else serial.
+        executor, workers, scheduler: see :func:`semivisible.scan.executors.run_columns`; no ``workers`` means
+            every available core (:func:`semivisible.scan.executors.default_workers`), no ``executor`` local
+            processes when ``workers`` > 1, else serial.
         checkpoint: a directory that keeps finished columns, so that a killed scan resumes where it stopped.
         progress: ``progress(done, total)`` after each column.
         mass_nodes: if given, build signal tables only on this many log-spaced m_A' nodes (and, for a splitting
@@ -443,9 +420,12 @@ def scan_plane(
 
     The result does not depend on the executor or on a resume (every table is seeded by its inputs).
     """
+    if not isinstance(search, Search):
+        raise ParameterError("search", search, "a Search (semivisible.search.Search.load(name_or_path))")
+    if workers is None:
+        workers = default_workers()
     if executor is None:
         executor = "processes" if workers > 1 else "serial"
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
     if x_name not in X_AXES:
         raise ParameterError("x_name", x_name, "one of " + ", ".join(X_AXES))
     if y_name not in Y_AXES:
@@ -465,7 +445,8 @@ def scan_plane(
             float(xv),
             y_name,
             tuple(float(v) for v in ya),
-            exp.path,
+            search.path,
+            search.identity,
             fixed_eps,
             alpha_d,
             ratio,
@@ -478,31 +459,37 @@ def scan_plane(
     ]
     inputs: dict[str, Any] = {
         "jobs": [job.__dict__ for job in jobs],
-        "experiment": exp.spec.model_dump(mode="json"),
+        "experiment": search.experiment.spec.model_dump(mode="json"),
     }
     if mass_nodes is not None:
         inputs["mass_nodes"], inputs["splitting_nodes"] = mass_nodes, splitting_nodes
         inputs["interpolation"] = SignalGrid.METHOD
     key = cache_key("scan", inputs)
-    # A finished scan is kept in the disk cache (its yields; CLs and contours are recomputed, they are cheap).
-    done_path = cache_dir() / f"scan-{key[:24]}.npz" if use_cache else None
-    if done_path is not None and done_path.exists():
-        arrays, _ = load_arrays(done_path)
-        s1, s2 = arrays["s1"], arrays["s2"]
-        if progress is not None:
-            progress(len(jobs), len(jobs))
-    else:
+
+    fresh: list[bool] = []
+
+    def build() -> tuple[dict[str, Any], dict[str, Any]]:
+        fresh.append(True)
         ck = None if checkpoint is None else Checkpoint(checkpoint, key)
         run: dict[str, Any] = {"executor": executor, "workers": workers, "scheduler": scheduler}
         if mass_nodes is None:
             columns = run_columns(_column_yields, jobs, **run, checkpoint=ck, progress=progress)
         else:
-            grid = _node_grid(xa, ya, jobs[0], exp, mass_nodes, splitting_nodes, run)
+            grid = _node_grid(xa, ya, jobs[0], search, mass_nodes, splitting_nodes, run)
             columns = run_columns(functools.partial(_column_from_grid, grid), jobs, checkpoint=ck, progress=progress)
-        s1 = np.stack([c[0] for c in columns])
-        s2 = np.stack([c[1] for c in columns])
-        if done_path is not None:
-            save_arrays(done_path, {"s1": s1, "s2": s2}, {"kind": "scan", "plane": f"{x_name}-{y_name}"})
+        arrays = {"s1": np.stack([c[0] for c in columns]), "s2": np.stack([c[1] for c in columns])}
+        return arrays, {"kind": "scan", "plane": f"{x_name}-{y_name}"}
+
+    def check(arrays: dict[str, Any], meta: dict[str, Any]) -> str | None:
+        shape = (xa.size, ya.size)
+        good = all(k in arrays and arrays[k].shape == shape for k in ("s1", "s2"))
+        return None if good else f"its yields are not of shape {shape}"
+
+    # A finished scan is kept in the disk cache (its yields; CLs and contours are recomputed, they are cheap).
+    arrays, _ = cached_arrays("scan", inputs, build, check=check, use_cache=use_cache)
+    if not fresh and progress is not None:
+        progress(len(jobs), len(jobs))
+    s1, s2 = arrays["s1"], arrays["s2"]
     meta: dict[str, Any] = {}
     if y_name != "eps":
         meta["eps"] = f"central g-2 value ({reference})" if fixed_eps is None else fixed_eps
@@ -519,34 +506,34 @@ def scan_plane(
         )
     plane = f"{x_name}-{y_name}"
     names = (_COLUMN_NAMES[x_name], _COLUMN_NAMES[y_name])
-    return _result(plane, names, (xa, ya), s1, s2, exp, cl, no_systematics, meta)
+    return _result(plane, names, (xa, ya), s1, s2, search, cl, no_systematics, meta)
 
 
 def scan_ma_eps(
     ma: ArrayLike,
     eps: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
+    search: Search,
     *,
     alpha_d: float = BENCHMARK_ALPHA_D,
     ratio: float = BENCHMARK_RATIO,
     splitting: float = BENCHMARK_SPLITTING,
     cl: float = 0.9,
     n_primaries: int | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     no_systematics: bool = False,
     progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> ScanResult:
     """The (m_A', eps) plane at fixed alpha_D, m_A'/m_chi1 and Delta/m_chi1 (the paper's Fig. 4).
 
-    :func:`scan_plane` with x = ``"ma"``, y = ``"eps"``; ``workers`` > 1 uses local processes.
+    :func:`scan_plane` with x = ``"ma"``, y = ``"eps"``.
     """
     return scan_plane(
         "ma",
         ma,
         "eps",
         eps,
-        experiment,
+        search,
         alpha_d=alpha_d,
         ratio=ratio,
         splitting=splitting,
@@ -562,7 +549,7 @@ def scan_ma_eps(
 def scan_ma_alpha_d(
     ma: ArrayLike,
     alpha_d: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
+    search: Search,
     *,
     reference: str = "wp2020-world2021",
     ratio: float = BENCHMARK_RATIO,
@@ -582,7 +569,7 @@ def scan_ma_alpha_d(
         ma,
         "alpha_d",
         alpha_d,
-        experiment,
+        search,
         eps="g2",
         reference=reference,
         ratio=ratio,
@@ -597,7 +584,7 @@ def scan_ma_alpha_d(
 def scan_mchi1_splitting(
     mchi1: ArrayLike,
     splitting: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
+    search: Search,
     *,
     reference: str = "wp2020-world2021",
     ratio: float = BENCHMARK_RATIO,
@@ -605,7 +592,7 @@ def scan_mchi1_splitting(
     cl: float = 0.9,
     no_systematics: bool = False,
     max_events: int = 30_000,
-    workers: int = 1,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> ScanResult:
@@ -620,7 +607,7 @@ def scan_mchi1_splitting(
         mchi1,
         "splitting",
         splitting,
-        experiment,
+        search,
         eps="g2",
         reference=reference,
         ratio=ratio,
@@ -632,44 +619,6 @@ def scan_mchi1_splitting(
         progress=progress,
         **options,
     )
-
-
-def evaluate_point(
-    point: DarkSector,
-    experiment: Experiment | str = "na64-2016-2018",
-    *,
-    cl: float = 0.9,
-    no_systematics: bool = False,
-) -> dict[str, Any]:
-    """Yields, CLs and the verdict at one model point: what one grid point of a scan holds, and more.
-
-    Returns S1 and S2 events, CLs (exact multibin), ``excluded`` (CLs < 1 - cl), the observed and expected event
-    limits at the point's S1 fraction, and ``signal_over_limit`` = (S1 + S2)/s_up,obs.
-
-    >>> out = evaluate_point(DarkSector.from_benchmark(ma=0.3, eps=6.312e-3))
-    >>> out["excluded"], out["s1"] > 1.0
-    (True, True)
-    """
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    s1, s2 = _point_yields(point, exp, point.eps, point.alpha_d)
-    a, b = float(s1), float(s2)
-    cls = float(cls_of_signal(a, b, exp.path, no_systematics=no_systematics))
-    table = event_limit_table(exp.path, no_systematics=no_systematics, cl=cl)
-    f1 = a / (a + b) if a + b > 0 else 0.5
-    s_up = float(table.s_up(f1))
-    expected = table.s_up_expected(f1)
-    return {
-        "experiment": exp.name,
-        "s1": a,
-        "s2": b,
-        "s1_fraction": f1,
-        "cls": cls,
-        "cl": cl,
-        "excluded": bool(cls < 1.0 - cl),
-        "s_up_obs": s_up,
-        "s_up_exp": float(expected[2]),
-        "signal_over_limit": (a + b) / s_up,
-    }
 
 
 def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021") -> float:
@@ -702,3 +651,56 @@ def band_excluded_up_to(result: ScanResult, reference: str = "wp2020-world2021")
     lx0, lx1 = math.log(result.x[k - 1]), math.log(result.x[k])
     frac = -marg[k - 1] / (marg[k] - marg[k - 1])
     return float(math.exp(lx0 + frac * (lx1 - lx0)))
+
+
+#: Default axis ranges of the named planes (the paper's figures).
+_DEFAULT_RANGES: dict[str, tuple[float, float]] = {"ma": (0.01, 1.0), "eps": (1e-5, 3e-2), "alpha_d": (1e-3, 1.0)}
+
+
+def parse_plane(plane: str) -> tuple[str, str]:
+    """The axis names of a plane written ``X-Y`` (X in :data:`X_AXES`, Y in :data:`Y_AXES`).
+
+    >>> parse_plane("mchi1-splitting")
+    ('mchi1', 'splitting')
+    """
+    x_name, _, y_name = str(plane).partition("-")
+    if x_name not in X_AXES or y_name not in Y_AXES:
+        allowed = ", ".join(f"{x}-{y}" for x in X_AXES for y in Y_AXES)
+        raise ParameterError("plane", plane, f"one of {allowed}")
+    return x_name, y_name
+
+
+def default_axis(
+    name: str, n: int, *, ratio: float = BENCHMARK_RATIO, bounds: tuple[float, float] | None = None
+) -> FloatArray:
+    """The grid of one scan axis: ``n`` values, log-spaced except the splitting (linear).
+
+    Default ranges as in the paper's figures: m_A' 0.01-1 GeV (m_chi1 the same over ``ratio``), eps 1e-5 to 3e-2,
+    alpha_D 1e-3 to 1, Delta/m_chi1 0.02 to 0.98 (ratio - 2).
+
+    >>> default_axis("eps", 3).tolist()[0]
+    1e-05
+    """
+    if n < 2:
+        raise ParameterError(f"n ({name})", n, "n >= 2")
+    if bounds is None:
+        if name == "mchi1":
+            lo, hi = _DEFAULT_RANGES["ma"][0] / ratio, _DEFAULT_RANGES["ma"][1] / ratio
+        elif name == "splitting":
+            lo, hi = 0.02, 0.98 * (ratio - 2.0)
+        elif name in _DEFAULT_RANGES:
+            lo, hi = _DEFAULT_RANGES[name]
+        else:
+            raise ParameterError("axis", name, "one of " + ", ".join(X_AXES + Y_AXES))
+    else:
+        lo, hi = bounds
+    if not (0.0 < lo < hi and math.isfinite(hi)):
+        raise ParameterError(f"{name} range", (lo, hi), "0 < low < high")
+    return np.linspace(lo, hi, n) if name == "splitting" else np.geomspace(lo, hi, n)
+
+
+def excluded_up_to_along_x(result: ScanResult, at_y: float) -> float | None:
+    """The largest x excluded on the grid row nearest ``at_y`` (None if nothing there is excluded)."""
+    j = int(np.argmin(np.abs(np.log(result.y / at_y))))
+    excluded = np.nonzero(result.excluded[:, j])[0]
+    return float(result.x[excluded.max()]) if excluded.size else None

@@ -21,7 +21,8 @@ S1 = 0 and S2 = the interpolated invisible yield.
 Examples
 --------
 >>> import numpy as np
->>> grid = SignalGrid.build(np.geomspace(0.2, 0.4, 3), [0.4], max_events=3000)
+>>> from semivisible.experiments import DEFAULT_EXPERIMENT, load_experiment
+>>> grid = SignalGrid.build(np.geomspace(0.2, 0.4, 3), [0.4], load_experiment(DEFAULT_EXPERIMENT), max_events=3000)
 >>> s1, s2 = grid.yields(0.3, 0.4, np.array([6e-3]), np.array([0.1]))
 >>> bool(s1[0] > 0) and bool(s2[0] > 0)
 True
@@ -42,23 +43,42 @@ from semivisible.experiments import Experiment, load_experiment
 from semivisible.model import aprime as aprime_widths
 from semivisible.model.constants import M_E_GEV
 from semivisible.model.dark_sector import BENCHMARK_RATIO, DarkSector
+from semivisible.signal.events import expected_events
 from semivisible.signal.invisible import production_table_for
-from semivisible.signal.semivisible import SignalTable, _lambda_of, build_signal_table, signal_table_cache_path
+from semivisible.signal.semivisible import (
+    SignalTable,
+    _lambda_of,
+    build_signal_table,
+    check_experiment,
+    check_table,
+    signal_table_is_cached,
+)
 
-__all__ = ["NodeJob", "SignalGrid", "build_node_table", "node_is_cached"]
+__all__ = ["NodeJob", "SignalGrid", "build_node_table", "load_job_experiment", "node_is_cached"]
 
 FloatArray = NDArray[np.float64]
 
 
-NodeJob = tuple[float, float, float, str, int | None]
+#: One node to build, as sent to a worker process: (m_A', splitting, ratio, experiment path, experiment identity,
+#: max_events). Only such jobs carry a path; the worker loads the file and checks that it is the same experiment.
+NodeJob = tuple[float, float, float, str, str, int | None]
+
+
+def load_job_experiment(path: str, identity: str) -> Experiment:
+    """The experiment of a job sent to another process: loaded from ``path``, refused if its content changed."""
+    exp = load_experiment(path)
+    if exp.identity != identity:
+        raise ParameterError(
+            "experiment", path, f"the file the job was made from (id {identity[:12]}); now id {exp.identity[:12]}"
+        )
+    return exp
 
 
 def _node(job: NodeJob) -> tuple[DarkSector, Experiment, int | None]:
-    """The masses (eps and alpha_D do not matter for a table), experiment and thinning of one node job
-    (m_A', splitting, ratio, experiment path, max_events)."""
-    ma, splitting, ratio, experiment_path, max_events = job
+    """The masses (eps and alpha_D do not matter for a table), experiment and thinning of one node job."""
+    ma, splitting, ratio, experiment_path, identity, max_events = job
     point = DarkSector.build(ma, 1e-3, 0.1, ratio=ratio, splitting=splitting)
-    return point, load_experiment(experiment_path), max_events
+    return point, load_job_experiment(experiment_path, identity), max_events
 
 
 def build_node_table(job: NodeJob) -> SignalTable | float:
@@ -74,7 +94,7 @@ def node_is_cached(job: NodeJob) -> bool:
     """Whether the node's signal table is already in the disk cache (stable-chi2 nodes count as cached: they
     need only the production table)."""
     point, exp, max_events = _node(job)
-    return point.chi2_stable or signal_table_cache_path(point, exp, max_events=max_events).exists()
+    return point.chi2_stable or signal_table_is_cached(point, exp, max_events=max_events)
 
 
 def _log_y(node: SignalTable | float, lam_scaled: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -104,7 +124,7 @@ class SignalGrid:
         cls,
         ma_nodes: ArrayLike,
         splitting_nodes: ArrayLike,
-        experiment: Experiment | str = "na64-2016-2018",
+        experiment: Experiment,
         *,
         ratio: float = BENCHMARK_RATIO,
         max_events: int | None = None,
@@ -112,15 +132,18 @@ class SignalGrid:
     ) -> SignalGrid:
         """Build (or load from the disk cache) the node tables; ``runner`` maps :func:`build_node_table` over the
         node jobs (default: serially in this process)."""
-        exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+        exp = check_experiment(experiment)
         ma = np.atleast_1d(np.asarray(ma_nodes, dtype=np.float64))
         f = np.atleast_1d(np.asarray(splitting_nodes, dtype=np.float64))
         if np.any(np.diff(ma) <= 0) or np.any(np.diff(f) <= 0):
             raise ParameterError("nodes", (ma.tolist(), f.tolist()), "strictly increasing node values")
         if np.any(f >= ratio - 2.0) or np.any(f <= 0):
             raise ParameterError("splitting", f.tolist(), f"0 < splitting < ratio - 2 = {ratio - 2:g} at every node")
-        jobs = [(float(m), float(s), ratio, exp.path, max_events) for m in ma for s in f]
+        jobs = [(float(m), float(s), ratio, exp.path, exp.identity, max_events) for m in ma for s in f]
         built = runner(jobs) if runner is not None else [build_node_table(job) for job in jobs]
+        for node in built:
+            if isinstance(node, SignalTable):
+                check_table(node, exp)
         rows = tuple(tuple(built[i * f.size : (i + 1) * f.size]) for i in range(ma.size))
         return cls(exp, ratio, ma, f, rows)
 
@@ -158,7 +181,6 @@ class SignalGrid:
         m1 = ma / self.ratio
         m2 = m1 * (1.0 + f)
         br = aprime_widths.branching_ratios(ma, e, ad, m1, m2)["chi1chi2"]
-        norm = exp.eot * e**2 * br
         eff1, eff2 = float(exp.spec.s1.efficiency.at(ma)), float(exp.spec.s2.efficiency.at(ma))
         stable = f * m1 <= 2.0 * M_E_GEV
         lam = np.where(stable, 0.0, _lambda_of(ma, m1, np.where(stable, m1 * 1.5, m2), e, ad))
@@ -203,6 +225,6 @@ class SignalGrid:
                     ok = np.all(vals > -650.0, axis=0)
                     lin_k[ok] = quad[ok]
         y1 = np.where(stable | (log1 < -650.0), 0.0, np.exp(log1))
-        s1[open_] = norm * eff1 * y1
-        s2[open_] = norm * eff2 * np.where(log2 < -650.0, 0.0, np.exp(log2))
+        s1[open_] = expected_events(exp.eot, eff1, e, br, y1)
+        s2[open_] = expected_events(exp.eot, eff2, e, br, np.where(log2 < -650.0, 0.0, np.exp(log2)))
         return s1, s2

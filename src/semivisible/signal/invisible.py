@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.experiments import Experiment, load_experiment
+from semivisible.errors import ParameterError
+from semivisible.experiments import Experiment
 from semivisible.production.yields import ProductionTable, build_production_table
+from semivisible.signal.events import expected_events
 from semivisible.stats.counting import upper_limit_counting
 
 __all__ = ["InvisibleLimit", "invisible_limit", "production_table_for"]
@@ -87,7 +89,7 @@ class InvisibleLimit:
 
 def invisible_limit(
     ma: ArrayLike,
-    experiment: Experiment | str,
+    experiment: Experiment,
     *,
     cl: float = 0.9,
     method: str | None = None,
@@ -101,11 +103,11 @@ def invisible_limit(
     systematic here; 2.303 events for 0 observed at 90% CL). The eps MC error propagates the yield's MC error
     (eps ~ Y^-1/2).
     """
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    if not isinstance(experiment, Experiment):
+        raise ParameterError("experiment", experiment, "a loaded Experiment (semivisible.experiments.load_experiment)")
+    exp = experiment
     sig = exp.spec.invisible
     if sig is None:
-        from semivisible.errors import ParameterError
-
         raise ParameterError("experiment", exp.name, "an experiment file with an [invisible] signature")
     n_up = upper_limit_counting(int(sig.n_observed.value), sig.background.value, cl)
     masses: Sequence[float] = [float(m) for m in np.atleast_1d(np.asarray(ma, dtype=np.float64))]
@@ -119,7 +121,7 @@ def invisible_limit(
     y = np.asarray(yields)
     eff = sig.efficiency.at(np.asarray(masses))
     with np.errstate(divide="ignore"):
-        eps = np.sqrt(n_up / (exp.eot * eff * y))
+        eps = np.sqrt(n_up / expected_events(exp.eot, eff, 1.0, 1.0, y))
     rel = np.asarray(errors) / np.where(y > 0, y, math.inf)
     return InvisibleLimit(
         ma=np.asarray(masses),

@@ -4,7 +4,7 @@ For one mass point (m_A', m_chi1, m_chi2) we take the weighted A' of the product
 (:mod:`semivisible.production.yields`), decay each A' -> chi1 chi2 (isotropic, prompt), and follow chi2 along
 its direction from the emission point. With path length s measured from the emission point and the mean lab
 decay length L = c tau |p|/m2, chi2 decays in [s_a, s_b] with probability exp(-s_a/L) - exp(-s_b/L)
-(physics.md §3.5).
+(exponential decay law, as used for the decay weights of arXiv:2107.02021).
 
 * S2: the decay is beyond the last module (s > s_end): P_S2 = exp(-s_end/L). The event looks invisible.
 * S1: the decay is between the start of the first and the end of the last fiducial module (HCAL2, HCAL3). That
@@ -39,18 +39,28 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
-from semivisible.experiments import Experiment, load_experiment
-from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
+from semivisible.experiments import Experiment
+from semivisible.io.cache import cache_entry, cached_arrays, is_cached
 from semivisible.model import aprime as aprime_widths
 from semivisible.model.chi2_decay import gamma_chi2_total
 from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
 from semivisible.model.dark_sector import DarkSector
 from semivisible.production.yields import ProductionTable
 from semivisible.signal.detector import ContainmentMap, r_cut_probability, r_variable
+from semivisible.signal.events import expected_events
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.kinematics import aprime_to_chi1chi2, chi2_decay_momenta
 
-__all__ = ["SignalTable", "Yields", "build_signal_table", "signal_table_cache_path", "signal_yields"]
+__all__ = [
+    "SignalTable",
+    "Yields",
+    "build_signal_table",
+    "check_experiment",
+    "check_table",
+    "signal_table_cache_path",
+    "signal_table_is_cached",
+    "signal_yields",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -68,18 +78,39 @@ class Yields:
     ctau_chi2_m: FloatArray
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def events(self) -> dict[str, FloatArray]:
+        """Expected events by signature name."""
+        return {"s1": self.s1, "s2": self.s2}
+
+    @property
+    def mc_errors(self) -> dict[str, FloatArray]:
+        """MC errors of the expected events by signature name."""
+        return {"s1": self.s1_mc_error, "s2": self.s2_mc_error}
+
+
+def check_experiment(experiment: object, name: str = "experiment") -> Experiment:
+    """``experiment`` if it is a loaded :class:`~semivisible.experiments.Experiment`, else a clear error."""
+    if not isinstance(experiment, Experiment):
+        raise ParameterError(
+            name, experiment, "a loaded Experiment (semivisible.experiments.load_experiment, or a Search's .experiment)"
+        )
+    return experiment
+
 
 @dataclass(frozen=True)
 class SignalTable:
     """Per-event geometry and selection of one mass point, and the tabulated Y_S1(lambda), Y_S2(lambda).
 
     lambda = 1/(c tau) in m^-1; yields per EOT per eps^2, before the experiment efficiency and BR.
+    ``experiment`` is the name and ``experiment_id`` the identity (content hash) of the experiment it was built for.
     """
 
     ma: float
     mchi1: float
     mchi2: float
     experiment: str
+    experiment_id: str
     n_primaries: int
     lam: FloatArray
     y_s1: FloatArray
@@ -220,6 +251,19 @@ def _lambda_of(point_ma: float, mchi1: float, mchi2: ArrayLike, eps: FloatArray,
     return np.asarray(gamma / HBARC_GEV_M)
 
 
+def _cache_inputs(
+    point: DarkSector, experiment: Experiment, n_slices: int, n_lambda: int, seed: int, max_events: int | None
+) -> dict[str, Any]:
+    return {
+        "masses": [point.ma, point.mchi1, point.mchi2],
+        "experiment": experiment.spec.model_dump(mode="json"),
+        "n_slices": n_slices,
+        "n_lambda": n_lambda,
+        "seed": seed,
+        "max_events": max_events,
+    }
+
+
 def signal_table_cache_path(
     point: DarkSector,
     experiment: Experiment,
@@ -229,20 +273,20 @@ def signal_table_cache_path(
     max_events: int | None = None,
 ) -> Path:
     """Where :func:`build_signal_table` keeps the table of these masses, experiment and settings."""
-    inputs = {
-        "masses": [point.ma, point.mchi1, point.mchi2],
-        "experiment": experiment.spec.model_dump(mode="json"),
-        "n_slices": n_slices,
-        "n_lambda": n_lambda,
-        "seed": seed,
-        "max_events": max_events,
-    }
-    return cache_dir() / f"signal-{cache_key('signal', inputs)[:24]}.npz"
+    return cache_entry("signal", _cache_inputs(point, experiment, n_slices, n_lambda, seed, max_events))[0]
+
+
+def signal_table_is_cached(point: DarkSector, experiment: Experiment, max_events: int | None = None) -> bool:
+    """Whether the disk cache holds the (default-settings) table of these masses and experiment."""
+    return is_cached("signal", _cache_inputs(point, experiment, 12, 160, 2107, max_events))
+
+
+_SCALARS = ("ma", "mchi1", "mchi2", "n_primaries", "s1_slope", "y_invisible", "r_cut_efficiency")
 
 
 def build_signal_table(
     point: DarkSector,
-    experiment: Experiment | str = "na64-2016-2018",
+    experiment: Experiment,
     *,
     n_slices: int = 12,
     n_lambda: int = 160,
@@ -258,42 +302,49 @@ def build_signal_table(
     ``max_events`` thins the production table first (whole primaries, reweighted; see
     :meth:`ProductionTable.thinned`): faster, with a larger MC error.
     """
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-    cache_path = None
-    if table is None and use_cache:
-        cache_path = signal_table_cache_path(point, exp, n_slices, n_lambda, seed, max_events)
-        if cache_path.exists():
-            return _signal_table_from_cache(cache_path)
-    if max_events is not None:
-        table = (production_table_for(point.ma, exp) if table is None else table).thinned(max_events, seed)
-    result = _build_signal_table(point, exp, n_slices, n_lambda, table, seed)
-    if cache_path is not None:
+    exp = check_experiment(experiment)
+
+    def build() -> SignalTable:
+        prod = table
+        if max_events is not None:
+            prod = (production_table_for(point.ma, exp) if prod is None else prod).thinned(max_events, seed)
+        return _build_signal_table(point, exp, n_slices, n_lambda, prod, seed)
+
+    if table is not None or not use_cache:
+        return build()
+    built: list[SignalTable] = []
+
+    def build_arrays() -> tuple[dict[str, Any], dict[str, Any]]:
+        result = build()
+        built.append(result)
         arrays = {"lam": result.lam, "y_s1": result.y_s1, "y_s2": result.y_s2}
         arrays |= {"err_s1": result.err_s1, "err_s2": result.err_s2}
         arrays |= {f"frac_{k}": v for k, v in result.fraction_tables.items()}
-        meta = {
-            "ma": result.ma,
-            "mchi1": result.mchi1,
-            "mchi2": result.mchi2,
-            "experiment": result.experiment,
-            "n_primaries": result.n_primaries,
-            "s1_slope": result.s1_slope,
-            "y_invisible": result.y_invisible,
-            "r_cut_efficiency": result.r_cut_efficiency,
-            "r_cut_efficiency_model": result.r_cut_efficiency_model,
-            "meta": result.meta,
-        }
-        save_arrays(cache_path, arrays, meta)
-    return result
+        meta = {name: getattr(result, name) for name in _SCALARS}
+        meta |= {"experiment": result.experiment, "experiment_id": result.experiment_id}
+        meta |= {"r_cut_efficiency_model": result.r_cut_efficiency_model, "meta": result.meta}
+        return arrays, meta
+
+    def check(arrays: dict[str, Any], meta: dict[str, Any]) -> str | None:
+        names = ("lam", "y_s1", "y_s2", "err_s1", "err_s2")
+        if any(k not in arrays or arrays[k].shape != (n_lambda,) for k in names):
+            return f"its lambda tables are missing or not of length {n_lambda}"
+        if [meta.get("ma"), meta.get("mchi1"), meta.get("mchi2")] != [point.ma, point.mchi1, point.mchi2]:
+            return f"it holds the masses {meta.get('ma')}, {meta.get('mchi1')}, {meta.get('mchi2')}"
+        return None if meta.get("experiment_id") == exp.identity else "it was built for another experiment"
+
+    inputs = _cache_inputs(point, exp, n_slices, n_lambda, seed, max_events)
+    arrays, meta = cached_arrays("signal", inputs, build_arrays, check=check)
+    return built[0] if built else _signal_table_from_cache(arrays, meta)
 
 
-def _signal_table_from_cache(path: Any) -> SignalTable:
-    arrays, meta = load_arrays(path)
+def _signal_table_from_cache(arrays: dict[str, Any], meta: dict[str, Any]) -> SignalTable:
     return SignalTable(
         ma=float(meta["ma"]),
         mchi1=float(meta["mchi1"]),
         mchi2=float(meta["mchi2"]),
         experiment=str(meta["experiment"]),
+        experiment_id=str(meta["experiment_id"]),
         n_primaries=int(meta["n_primaries"]),
         lam=arrays["lam"],
         y_s1=arrays["y_s1"],
@@ -434,6 +485,7 @@ def _build_signal_table(
         mchi1=m1,
         mchi2=m2,
         experiment=exp.name,
+        experiment_id=exp.identity,
         n_primaries=n_p,
         lam=lam,
         y_s1=y1,
@@ -457,23 +509,22 @@ def _build_signal_table(
     )
 
 
-def signal_yields(
-    table: SignalTable,
-    eps: ArrayLike,
-    alpha_d: ArrayLike,
-    experiment: Experiment | str = "na64-2016-2018",
-) -> Yields:
+def signal_yields(table: SignalTable, eps: ArrayLike, alpha_d: ArrayLike, experiment: Experiment) -> Yields:
     """Expected S1 and S2 events for arrays of eps and alpha_D (broadcast) at the table's masses.
 
-    N_Sx = EOT x eff_Sx x eps^2 x BR(A' -> chi1 chi2) x Y_Sx(lambda), lambda = Gamma(chi2)/(hbar c).
+    N_Sx = EOT x eff_Sx x eps^2 x BR(A' -> chi1 chi2) x Y_Sx(lambda), lambda = Gamma(chi2)/(hbar c)
+    (:func:`semivisible.signal.events.expected_events`). The table must have been built for ``experiment``.
+
+    Raises:
+        ParameterError: the table was built for another experiment, or the experiment has no S1/S2 signatures.
     """
-    exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
+    exp = check_experiment(experiment)
+    check_table(table, exp)
     if exp.spec.s1 is None or exp.spec.s2 is None:
         raise ParameterError("experiment", exp.name, "an experiment file with [s1] and [s2] sections")
     e, ad = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), np.asarray(alpha_d, dtype=np.float64))
     lam = _lambda_of(table.ma, table.mchi1, table.mchi2, e, ad)
     br = aprime_widths.branching_ratios(table.ma, e, ad, table.mchi1, table.mchi2)["chi1chi2"]
-    norm = exp.eot * e**2 * br
     eff1 = float(exp.spec.s1.efficiency.at(table.ma))
     eff2 = float(exp.spec.s2.efficiency.at(table.ma))
     err1, err2 = table.errors_per_eps2(lam)
@@ -482,10 +533,25 @@ def signal_yields(
     return Yields(
         eps=e,
         alpha_d=ad,
-        s1=norm * eff1 * table.s1_per_eps2(lam),
-        s2=norm * eff2 * table.s2_per_eps2(lam),
-        s1_mc_error=norm * eff1 * err1,
-        s2_mc_error=norm * eff2 * err2,
+        s1=expected_events(exp.eot, eff1, e, br, table.s1_per_eps2(lam)),
+        s2=expected_events(exp.eot, eff2, e, br, table.s2_per_eps2(lam)),
+        s1_mc_error=expected_events(exp.eot, eff1, e, br, err1),
+        s2_mc_error=expected_events(exp.eot, eff2, e, br, err2),
         ctau_chi2_m=np.asarray(ctau),
         meta={"experiment": exp.name, "r_cut_efficiency": table.r_cut_efficiency},
     )
+
+
+def check_table(table: SignalTable, experiment: Experiment) -> None:
+    """Refuse a table built for another experiment than ``experiment`` (their identities differ).
+
+    Raises:
+        ParameterError: names the table's experiment and the one asked for.
+    """
+    if table.experiment_id != experiment.identity:
+        raise ParameterError(
+            "table",
+            f"a signal table of {table.experiment!r} (id {table.experiment_id[:12]})",
+            f"a table built for the experiment it is used with, {experiment.name!r} (id {experiment.identity[:12]}); "
+            "build one with build_signal_table(point, experiment) or Search.signal_table(point)",
+        )

@@ -83,6 +83,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
 from semivisible.errors import ParameterError
+from semivisible.io.cache import cached_arrays
 from semivisible.stats.counting import upper_limit_counting
 from semivisible.stats.model import CountingModel, CountingSpec
 
@@ -488,7 +489,8 @@ class EventLimitTable:
     def s_up(self, s1_fraction: ArrayLike) -> FloatArray:
         """Observed limit (events) at the S1 fraction(s), by linear interpolation.
 
-        >>> table = event_limit_table(no_systematics=True, n_f1=3)
+        >>> spec = CountingSpec((0, 0), (0.19, 0.53), (0.07, 0.17), signal_systematic=0.2)
+        >>> table = event_limit_table(spec, no_systematics=True, n_f1=3)
         >>> [round(float(x), 6) for x in table.s_up([0.0, 0.25, 1.0])]
         [2.302585, 2.302585, 2.302585]
         """
@@ -549,57 +551,57 @@ class EventLimitTable:
         }
 
 
-def _spec_of(experiment: str | CountingSpec, no_systematics: bool) -> CountingSpec:
-    if isinstance(experiment, CountingSpec):
-        return experiment.without_systematics() if no_systematics else experiment
-    return CountingSpec.from_experiment(experiment, no_systematics=no_systematics)
+def _spec_of(spec: CountingSpec, no_systematics: bool) -> CountingSpec:
+    if not isinstance(spec, CountingSpec):
+        raise ParameterError("spec", spec, "a CountingSpec (an experiment builds its own: Experiment.counting_spec())")
+    return spec.without_systematics() if no_systematics else spec
 
 
 @lru_cache(maxsize=32)
 def _table(spec: CountingSpec, cl: float, n_f1: int, disk_cache: bool) -> EventLimitTable:
-    from semivisible.io.cache import cache_dir, cache_key, load_arrays, save_arrays
-
     inputs = {"spec": spec.as_dict(), "cl": cl, "n_f1": n_f1, "tail": TAIL, "v": _TABLE_VERSION}
-    path = cache_dir() / f"event-limit-table-{cache_key('event-limit-table', inputs)[:24]}.npz" if disk_cache else None
-    if path is not None and path.exists():
-        try:
-            arr, _ = load_arrays(path)
-            return EventLimitTable(spec, cl, arr["f1"], arr["observed"], arr["expected"], arr["u"], arr["log_cls"])
-        except (OSError, KeyError, ValueError):
-            pass  # a damaged entry: rebuild it
-    table = EventLimitTable.build(spec, cl=cl, n_f1=n_f1)
-    if path is not None:
-        save_arrays(path, table.arrays(), {"kind": "event-limit-table", **inputs})
-    return table
+
+    def build() -> tuple[dict[str, FloatArray], dict[str, Any]]:
+        return EventLimitTable.build(spec, cl=cl, n_f1=n_f1).arrays(), {"kind": "event-limit-table", **inputs}
+
+    def check(arr: dict[str, Any], meta: dict[str, Any]) -> str | None:
+        if any(k not in arr for k in ("f1", "observed", "expected", "u", "log_cls")):
+            return "arrays are missing"
+        n_u = arr["u"].shape[0] if arr["u"].ndim == 1 else -1
+        good = arr["f1"].shape == (n_f1,) and arr["observed"].shape == (n_f1,) and arr["log_cls"].shape == (n_f1, n_u)
+        return None if good and arr["expected"].shape == (n_f1, len(BAND_LEVELS)) else "arrays have the wrong shape"
+
+    arr, _ = cached_arrays("event-limit-table", inputs, build, check=check, use_cache=disk_cache)
+    return EventLimitTable(spec, cl, arr["f1"], arr["observed"], arr["expected"], arr["u"], arr["log_cls"])
 
 
 def event_limit_table(
-    experiment: str | CountingSpec = "na64-2016-2018",
+    spec: CountingSpec,
     *,
     no_systematics: bool = False,
     cl: float = 0.9,
     n_f1: int = 51,
     disk_cache: bool = True,
 ) -> EventLimitTable:
-    """The :class:`EventLimitTable` of an experiment, built once (cached in memory, and on disk by default)."""
+    """The :class:`EventLimitTable` of a counting specification, built once (cached in memory, and on disk by
+    default)."""
     _check_cl(cl)
-    return _table(_spec_of(experiment, no_systematics), float(cl), int(n_f1), bool(disk_cache))
+    return _table(_spec_of(spec, no_systematics), float(cl), int(n_f1), bool(disk_cache))
 
 
-def cls_of_signal(
-    s1: ArrayLike, s2: ArrayLike, experiment: str | CountingSpec = "na64-2016-2018", *, no_systematics: bool = False
-) -> FloatArray:
+def cls_of_signal(s1: ArrayLike, s2: ArrayLike, spec: CountingSpec, *, no_systematics: bool = False) -> FloatArray:
     """CLs of the signals ``s1`` (S1) and ``s2`` (S2) in events, vectorised (arrays broadcast).
 
     Zero observed events: the exact closed form :func:`cls_zero_observed` of ``s1 + s2``. Otherwise a lookup in
-    the experiment's :class:`EventLimitTable` (90% CL grid).
+    the specification's :class:`EventLimitTable` (90% CL grid).
 
-    >>> round(float(cls_of_signal(1.0, 1.302585, no_systematics=True)), 6)
+    >>> na64 = CountingSpec((0, 0), (0.19, 0.53), (0.07, 0.17), signal_systematic=0.2)
+    >>> round(float(cls_of_signal(1.0, 1.302585, na64, no_systematics=True)), 6)
     0.1
-    >>> cls_of_signal([[0.5, 2.0]], [[0.5, 2.0]]).shape
+    >>> cls_of_signal([[0.5, 2.0]], [[0.5, 2.0]], na64).shape
     (1, 2)
     """
-    spec = _spec_of(experiment, no_systematics)
+    spec = _spec_of(spec, no_systematics)
     a = np.asarray(s1, dtype=np.float64)
     b = np.asarray(s2, dtype=np.float64)
     if not any(spec.n_observed):

@@ -6,7 +6,7 @@ Junk, NIM A 434, 435 (1999)) with the number of events as test statistic is
     CLs(s) = P(N <= n | s + b) / P(N <= n | b),
 
 and the upper limit at confidence level CL solves CLs(s_up) = 1 - CL. For n = 0 the background cancels:
-CLs = exp(-s), so s_up = -ln(1 - CL) = ln 10 = 2.303 at 90% CL, for any background (physics.md §7.3).
+CLs = exp(-s), so s_up = -ln(1 - CL) = ln 10 = 2.303 at 90% CL, for any background (follows from the definition above).
 
 Examples
 --------

@@ -115,32 +115,6 @@ class CountingSpec:
             "names": list(self.names),
         }
 
-    @classmethod
-    def from_experiment(cls, experiment: Any, *, no_systematics: bool = False) -> CountingSpec:
-        """The (S1, S2) specification of an experiment (a name, a path or an ``Experiment``).
-
-        The signal systematic is the largest of the S1 and S2 ``signal_systematic`` values (one nuisance,
-        fully correlated between the bins).
-
-        >>> CountingSpec.from_experiment("na64-2016-2018").background
-        (0.19, 0.53)
-        """
-        from semivisible.experiments import load_experiment
-
-        exp = load_experiment(experiment) if isinstance(experiment, str) else experiment
-        s1, s2 = exp.spec.s1, exp.spec.s2
-        if s1 is None or s2 is None:
-            raise ParameterError("experiment", exp.spec.name, "an experiment with [s1] and [s2] signatures")
-        sigs = (s1, s2)
-        spec = cls(
-            n_observed=tuple(int(s.n_observed.value) for s in sigs),
-            background=tuple(s.background.value for s in sigs),
-            background_error=tuple(0.0 if s.background.error is None else s.background.error for s in sigs),
-            signal_systematic=max(0.0 if s.signal_systematic is None else s.signal_systematic.value for s in sigs),
-            names=("S1", "S2"),
-        )
-        return spec.without_systematics() if no_systematics else spec
-
 
 @dataclass(frozen=True)
 class BinTerms:

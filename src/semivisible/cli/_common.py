@@ -1,0 +1,176 @@
+"""What every command shares: the typer application, the option types, error handling and output helpers.
+
+No physics here: the commands parse options, build the objects of the Python API and print what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from semivisible._version import __version__
+from semivisible.cosmo.g2 import FIG4_REFERENCES, g2_references
+from semivisible.errors import ParameterError
+from semivisible.experiments import DEFAULT_EXPERIMENT
+from semivisible.model.dark_sector import BENCHMARK_RATIO, BENCHMARK_SPLITTING
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="semivisible",
+    help="NA64 semi-visible dark photons (A' -> chi1 chi2, chi2 -> chi1 e+ e-), arXiv:2107.02021. "
+    "Units: GeV, metres, seconds.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+_err = Console(stderr=True)
+
+
+def _out() -> Console:
+    return Console(file=sys.stdout)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"semivisible {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """NA64 semi-visible dark photons from first principles."""
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn ParameterError into a one-line message and exit code 2; show warnings as one line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        except ParameterError as err:
+            _err.print(f"[bold red]error:[/] {err}", highlight=False)
+            raise typer.Exit(code=2) from None
+        finally:
+            for w in caught:
+                _err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+
+
+def _emit_json(obj: dict[str, Any]) -> None:
+    typer.echo(json.dumps(obj, indent=2, allow_nan=False))
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return "inf" if math.isinf(value) else f"{value:.6g}"
+    return str(value)
+
+
+def _table(title: str, rows: list[tuple[str, Any, str]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for name, value, unit in rows:
+        table.add_row(name, _fmt(value), unit)
+    return table
+
+
+# --- shared options ----------------------------------------------------------------------------------
+Ma = Annotated[float, typer.Option("--ma", help="Dark-photon mass m_A' [GeV].")]
+Eps = Annotated[float, typer.Option("--eps", help="Kinetic mixing epsilon.")]
+AlphaD = Annotated[float, typer.Option("--alpha-d", help="Dark coupling alpha_D = g_D^2/(4 pi).")]
+Ratio = Annotated[
+    float | None, typer.Option("--ratio", help=f"m_A'/m_chi1 [default {BENCHMARK_RATIO:g}].", show_default=False)
+]
+Splitting = Annotated[
+    float | None,
+    typer.Option("--splitting", help=f"Delta/m_chi1 [default {BENCHMARK_SPLITTING:g}].", show_default=False),
+]
+Mchi1 = Annotated[float | None, typer.Option("--mchi1", help="m_chi1 [GeV]; with --delta, instead of the ratios.")]
+Delta = Annotated[float | None, typer.Option("--delta", help="Delta = m_chi2 - m_chi1 [GeV]; with --mchi1.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")]
+
+
+ExperimentOpt = Annotated[
+    str,
+    typer.Option(
+        "--experiment",
+        help=f"Shipped experiment name or path to your own experiment TOML [default {DEFAULT_EXPERIMENT}].",
+    ),
+]
+MethodOpt = Annotated[
+    str | None, typer.Option("--method", help="Cross section: etl (default), iww or ww.", show_default=False)
+]
+
+
+def _progress_bar(total: int, label: str) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
+        disable=not _err.is_terminal,
+    )
+    return progress
+
+
+OutDir = Annotated[Path, typer.Option("--out", help="Output directory (created if needed).")]
+
+
+def _eps_option(eps: str) -> float | str:
+    """--eps: a number, or 'g2' for the central g-2 value at each m_A'."""
+    if eps == "g2":
+        return eps
+    try:
+        value = float(eps)
+    except ValueError:
+        raise ParameterError("eps", eps, "a number > 0, or 'g2' (the central g-2 value at each m_A')") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise ParameterError("eps", eps, "a number > 0, or 'g2' (the central g-2 value at each m_A')")
+    return value
+
+
+G2Bands = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--g2-band",
+        help="g-2 reference drawn as a 2 sigma band on eps planes (repeatable; default wp2020-world2021 and "
+        "wp2020-bnl, as in the paper).",
+    ),
+]
+
+
+def _g2_bands(names: list[str] | None) -> tuple[str, ...]:
+    """The --g2-band names, checked against the shipped references."""
+    known = g2_references()
+    chosen = tuple(names) if names else FIG4_REFERENCES
+    for name in chosen:
+        if name not in known:
+            raise ParameterError("g2_band", name, "one of " + ", ".join(known))
+    return chosen

@@ -1,0 +1,178 @@
+"""Commands on planes: ``scan`` (any plane) and ``reproduce`` (the paper's recipe, :mod:`semivisible.paper`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from semivisible.cli._common import (
+    AlphaD,
+    ExperimentOpt,
+    G2Bands,
+    JsonFlag,
+    OutDir,
+    _emit_json,
+    _eps_option,
+    _g2_bands,
+    _out,
+    _progress_bar,
+    _user_errors,
+    app,
+)
+from semivisible.cosmo.g2 import DEFAULT_REFERENCE
+from semivisible.experiments import DEFAULT_EXPERIMENT
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
+from semivisible.scan.plane import DEFAULT_SPLITTING_NODES
+
+__all__ = ["reproduce_cmd", "scan_cmd"]
+
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", help="Local processes (or Dask workers) [default: every available core].", show_default=False
+    ),
+]
+ExecutorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--executor", help="serial, processes or dask [default: processes with more than 1 worker].", show_default=False
+    ),
+]
+
+
+@app.command("scan")
+def scan_cmd(
+    out: OutDir,
+    plane: Annotated[
+        str, typer.Option("--plane", help="X-Y with X in ma, mchi1 and Y in eps, alpha_d, splitting.")
+    ] = "ma-eps",
+    experiment: ExperimentOpt = DEFAULT_EXPERIMENT,
+    eps: Annotated[
+        str, typer.Option("--eps", help="Fixed eps when it is not an axis: a number, or g2 (central g-2 value).")
+    ] = "g2",
+    alpha_d: AlphaD = BENCHMARK_ALPHA_D,
+    ratio: Annotated[float, typer.Option("--ratio", help="m_A'/m_chi1.")] = BENCHMARK_RATIO,
+    splitting: Annotated[float, typer.Option("--splitting", help="Delta/m_chi1.")] = BENCHMARK_SPLITTING,
+    reference: Annotated[str, typer.Option("--reference", help="g-2 reference for eps = g2.")] = DEFAULT_REFERENCE,
+    n_x: Annotated[int, typer.Option("--n-x", "--n-ma", help="Points on the x axis.")] = 40,
+    n_y: Annotated[int, typer.Option("--n-y", "--n-eps", help="Points on the y axis.")] = 200,
+    x_range: Annotated[tuple[float, float] | None, typer.Option("--x-range", help="x axis LOW HIGH.")] = None,
+    y_range: Annotated[tuple[float, float] | None, typer.Option("--y-range", help="y axis LOW HIGH.")] = None,
+    executor: ExecutorOpt = None,
+    workers: Workers = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://host:port (implies dask).")
+    ] = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option("--checkpoint", help="Directory keeping finished columns; rerun to resume.")
+    ] = None,
+    max_events: Annotated[
+        int | None, typer.Option("--max-events", help="Thin the MC tables to this many A' (faster, noisier).")
+    ] = None,
+    no_systematics: Annotated[bool, typer.Option("--no-systematics", help="CLs without uncertainties.")] = False,
+    mass_nodes: Annotated[
+        int | None, typer.Option("--mass-nodes", help="Interpolate between tables on this many m_A' nodes (fast).")
+    ] = None,
+    splitting_nodes: Annotated[
+        int, typer.Option("--splitting-nodes", help="Splitting nodes (with --mass-nodes).")
+    ] = DEFAULT_SPLITTING_NODES,
+    hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = True,
+    g2_band: G2Bands = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData."""
+    from semivisible.plot import write_plane
+    from semivisible.scan.plane import default_axis, parse_plane, scan_plane
+    from semivisible.search import Search
+
+    with _user_errors():
+        bands = _g2_bands(g2_band)
+        x_name, y_name = parse_plane(plane)
+        x = default_axis(x_name, n_x, ratio=ratio, bounds=x_range)
+        y = default_axis(y_name, n_y, ratio=ratio, bounds=y_range)
+        search = Search.load(experiment)
+        with _progress_bar(n_x, "scan") as bar:
+            task = bar.add_task("scan", total=n_x)
+            result = scan_plane(
+                x_name,
+                x,
+                y_name,
+                y,
+                search,
+                eps=_eps_option(eps),
+                alpha_d=alpha_d,
+                ratio=ratio,
+                splitting=splitting,
+                reference=reference,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                checkpoint=checkpoint,
+                max_events=max_events,
+                no_systematics=no_systematics,
+                mass_nodes=mass_nodes,
+                splitting_nodes=splitting_nodes,
+                progress=lambda i, n: bar.update(task, completed=i),
+            )
+        files = write_plane(result, out, plane, hepdata=hepdata, g2_references=bands)
+    names = [str(p) for p in files]
+    if json_out:
+        _emit_json({"plane": plane, "excluded_points": int(result.excluded.sum()), "files": names})
+    else:
+        _out().print(f"wrote {', '.join(names)}", highlight=False)
+
+
+@app.command("reproduce")
+def reproduce_cmd(
+    out: OutDir = Path("semivisible-output"),
+    n_x: Annotated[int, typer.Option("--n-x", "--n-ma", help="Points on the x axis of every plane.")] = 150,
+    n_y: Annotated[int, typer.Option("--n-y", "--n-eps", help="Points on the y axis of every plane.")] = 150,
+    mass_nodes: Annotated[int, typer.Option("--mass-nodes", help="m_A' nodes with signal tables.")] = 25,
+    splitting_nodes: Annotated[
+        int, typer.Option("--splitting-nodes", help="Splitting nodes (Fig. 5 bottom).")
+    ] = DEFAULT_SPLITTING_NODES,
+    fig5_bottom_mass_nodes: Annotated[
+        int, typer.Option("--fig5-bottom-mass-nodes", help="m_A' nodes of Fig. 5 bottom (each x splitting nodes).")
+    ] = 16,
+    executor: ExecutorOpt = None,
+    workers: Workers = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address tcp://host:port (implies dask).")
+    ] = None,
+    hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write HEPData submissions.")] = False,
+    g2_band: G2Bands = None,
+) -> None:
+    """The paper's Figs. 4, 5 top and 5 bottom (with the 5e12 EOT compact-HCAL1 projection), their data, and
+    summary.json, from the embedded NA64 2016-2018 default (arXiv:2107.02021)."""
+    from semivisible import paper
+
+    tasks: dict[str, Any] = {}
+    with _user_errors(), _progress_bar(5, "reproduce") as bar:
+        bands = _g2_bands(g2_band)
+
+        def told(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total)
+            bar.update(tasks[label], completed=done)
+
+        summary = paper.reproduce(
+            out,
+            hepdata=hepdata,
+            g2_bands=bands,
+            n_x=n_x,
+            n_y=n_y,
+            mass_nodes=mass_nodes,
+            splitting_nodes=splitting_nodes,
+            fig5_bottom_mass_nodes=fig5_bottom_mass_nodes,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            progress=told,
+        )
+    _out().print(
+        f"g-2 band ({DEFAULT_REFERENCE}, 2 sigma) excluded up to m_A' = "
+        f"{summary['headline_g2_excluded_up_to_GeV']:.3f} GeV (paper: {paper.PAPER_HEADLINE_GEV} GeV); wrote {out}/",
+        highlight=False,
+    )

@@ -1,0 +1,207 @@
+"""The paper as a recipe: NA64, arXiv:2107.02021 (EPJC 81 (2021) 959), Figs. 4, 5 top and 5 bottom.
+
+What ``semivisible reproduce`` does lives here, as data and two functions that Python users call like the
+command line does: :data:`PLANES` (which plane, which experiment, what MC statistics), the benchmark of the paper
+(alpha_D = 0.1, m_A' = 3 m_chi1, Delta = 0.4 m_chi1; eps on the central g-2 value in Fig. 5), and the numbers it
+quotes: the g-2 band excluded up to m_A' ~ 0.39 GeV (:data:`PAPER_HEADLINE_GEV`), and the 5e12 EOT compact-HCAL1
+projection. :func:`compute` scans the planes, :func:`write` writes their figures and data and ``summary.json``,
+and :func:`reproduce` does both.
+
+Examples
+--------
+>>> [p.key for p in PLANES]
+['fig4', 'fig4_projection', 'fig5_top', 'fig5_bottom', 'fig5_bottom_projection']
+>>> PLANES[0].plane, PLANES[0].experiment
+('ma-eps', 'na64-2016-2018')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from semivisible.cosmo.g2 import DEFAULT_REFERENCE, FIG4_REFERENCES
+from semivisible.cosmo.relic import relic_line
+from semivisible.experiments import DEFAULT_EXPERIMENT
+from semivisible.io.cache import atomic_write_text
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
+from semivisible.plot.figures import write_plane
+from semivisible.scan.plane import (
+    DEFAULT_SPLITTING_NODES,
+    ScanResult,
+    band_excluded_up_to,
+    default_axis,
+    excluded_up_to_along_x,
+    parse_plane,
+    scan_plane,
+)
+from semivisible.search import Search
+
+__all__ = [
+    "FIG5_BOTTOM_SPLITTINGS",
+    "G2_BANDS",
+    "NOMINAL",
+    "PAPER",
+    "PAPER_HEADLINE_GEV",
+    "PLANES",
+    "PROJECTION",
+    "PlaneRecipe",
+    "Reproduction",
+    "compute",
+    "reproduce",
+    "write",
+]
+
+#: The paper.
+PAPER = "arXiv:2107.02021"
+#: The data set of the paper: NA64 2016-2018, 2.84e11 EOT.
+NOMINAL = DEFAULT_EXPERIMENT
+#: The projection of the paper's Figs. 4 and 5 bottom: 5e12 EOT with a 50 cm compact HCAL1.
+PROJECTION = "na64-compact-hcal1"
+#: "our data exclude the (g-2) explanation ... up to a mediator mass m_A' <~ 0.39 GeV" (the paper's text).
+PAPER_HEADLINE_GEV = 0.39
+#: The g-2 bands of the paper's Fig. 4: red (BNL + FNAL 2021 vs WP2020) and blue (BNL alone).
+G2_BANDS: tuple[str, ...] = FIG4_REFERENCES
+#: The values of Delta/m_chi1 at which the Fig. 5 bottom reach in m_chi1 is reported.
+FIG5_BOTTOM_SPLITTINGS: tuple[float, ...] = (0.1, 0.2, 0.4, 0.5, 0.6, 0.8)
+
+
+@dataclass(frozen=True)
+class PlaneRecipe:
+    """One plane the paper draws: its file stem, the plane, the experiment and the MC thinning of its tables."""
+
+    key: str
+    label: str
+    plane: str
+    experiment: str
+    max_events: int
+    fig5_bottom: bool = False
+
+
+#: The planes of the figures, with the projections.
+PLANES: tuple[PlaneRecipe, ...] = (
+    PlaneRecipe("fig4", "Fig. 4", "ma-eps", NOMINAL, 60_000),
+    PlaneRecipe("fig4_projection", "Fig. 4 projection", "ma-eps", PROJECTION, 60_000),
+    PlaneRecipe("fig5_top", "Fig. 5 top", "ma-alpha_d", NOMINAL, 60_000),
+    PlaneRecipe("fig5_bottom", "Fig. 5 bottom", "mchi1-splitting", NOMINAL, 20_000, fig5_bottom=True),
+    PlaneRecipe(
+        "fig5_bottom_projection", "Fig. 5 bottom projection", "mchi1-splitting", PROJECTION, 20_000, fig5_bottom=True
+    ),
+)
+
+
+@dataclass
+class Reproduction:
+    """The scanned planes (by :attr:`PlaneRecipe.key`), the relic line and the grid settings."""
+
+    planes: dict[str, ScanResult]
+    relic: tuple[NDArray[np.float64], NDArray[np.float64]]
+    grid: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """The numbers of ``summary.json`` (without the file list)."""
+        p = self.planes
+        return {
+            "paper": PAPER,
+            "benchmark": {"alpha_d": BENCHMARK_ALPHA_D, "ratio": BENCHMARK_RATIO, "splitting": BENCHMARK_SPLITTING},
+            "headline_g2_excluded_up_to_GeV": band_excluded_up_to(p["fig4"], DEFAULT_REFERENCE),
+            "paper_headline_GeV": PAPER_HEADLINE_GEV,
+            "projection_g2_excluded_up_to_GeV": band_excluded_up_to(p["fig4_projection"], DEFAULT_REFERENCE),
+            "fig5_top_excluded_up_to_GeV_at_alpha_d_0.1": excluded_up_to_along_x(p["fig5_top"], BENCHMARK_ALPHA_D),
+            "fig5_bottom_excluded_up_to_mchi1_GeV": {
+                f"{f:g}": excluded_up_to_along_x(p["fig5_bottom"], f) for f in FIG5_BOTTOM_SPLITTINGS
+            },
+            "fig5_bottom_projection_excluded_up_to_mchi1_GeV": {
+                f"{f:g}": excluded_up_to_along_x(p["fig5_bottom_projection"], f) for f in FIG5_BOTTOM_SPLITTINGS
+            },
+            "grid": dict(self.grid),
+            "statistics": p["fig4"].meta["statistics"],
+        }
+
+
+def compute(
+    *,
+    n_x: int = 150,
+    n_y: int = 150,
+    mass_nodes: int = 25,
+    splitting_nodes: int = DEFAULT_SPLITTING_NODES,
+    fig5_bottom_mass_nodes: int = 16,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Reproduction:
+    """Scan every plane of :data:`PLANES` on ``n_x`` x ``n_y`` points (signal tables on node grids) and the relic
+    line. ``progress(label, done, total)`` is told about each plane's columns."""
+    searches = {name: Search.load(name) for name in {p.experiment for p in PLANES}}
+    planes: dict[str, ScanResult] = {}
+    for recipe in PLANES:
+        x_name, y_name = parse_plane(recipe.plane)
+        x = default_axis(x_name, n_x, ratio=BENCHMARK_RATIO)
+        y = default_axis(y_name, n_y, ratio=BENCHMARK_RATIO)
+        label = recipe.label
+
+        def told(done: int, total: int, label: str = label) -> None:
+            if progress is not None:
+                progress(label, done, total)
+
+        planes[recipe.key] = scan_plane(
+            x_name,
+            x,
+            y_name,
+            y,
+            searches[recipe.experiment],
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            mass_nodes=fig5_bottom_mass_nodes if recipe.fig5_bottom else mass_nodes,
+            splitting_nodes=splitting_nodes,
+            max_events=recipe.max_events,
+            progress=told,
+        )
+    relic_ma = np.geomspace(0.01, 1.0, 100)
+    relic = (relic_ma, relic_line(relic_ma, use_cache=True)[0])
+    grid = {
+        "n_x": n_x,
+        "n_y": n_y,
+        "mass_nodes": mass_nodes,
+        "fig5_bottom_mass_nodes": fig5_bottom_mass_nodes,
+        "splitting_nodes": splitting_nodes,
+    }
+    return Reproduction(planes, relic, grid)
+
+
+def write(
+    reproduction: Reproduction, out: str | Path, *, hepdata: bool = False, g2_bands: Sequence[str] = G2_BANDS
+) -> dict[str, Any]:
+    """Write the figures (PNG, PDF), their data (CSV, JSON; HEPData with ``hepdata``) and ``summary.json`` into
+    ``out``; returns the summary. Every file is written atomically."""
+    folder = Path(out)
+    p = reproduction.planes
+    bands = tuple(g2_bands)
+    files = write_plane(
+        p["fig4"], folder, "fig4", hepdata=hepdata, projection=p["fig4_projection"], relic=reproduction.relic,
+        g2_references=bands,
+    )  # fmt: skip
+    p["fig4_projection"].to_json(folder / "fig4_projection.json")
+    files += write_plane(p["fig5_top"], folder, "fig5_top", hepdata=hepdata)
+    files += write_plane(
+        p["fig5_bottom"], folder, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"]
+    )
+    p["fig5_bottom_projection"].to_json(folder / "fig5_bottom_projection.json")
+    summary = {**reproduction.summary(), "files": [str(f) for f in files]}
+    atomic_write_text(folder / "summary.json", json.dumps(summary, indent=2))
+    return summary
+
+
+def reproduce(
+    out: str | Path, *, hepdata: bool = False, g2_bands: Sequence[str] = G2_BANDS, **options: Any
+) -> dict[str, Any]:
+    """:func:`compute` (with ``options``) then :func:`write`: the paper's figures and ``summary.json``."""
+    return write(compute(**options), out, hepdata=hepdata, g2_bands=g2_bands)

@@ -1,0 +1,130 @@
+r"""The signal model of the ``active-dump`` kind (NA64): A' made in an active target, chi2 decays downstream.
+
+The A' is made by dark bremsstrahlung in the shower of the active target (:mod:`semivisible.production`), decays
+promptly to chi1 chi2, and the signatures depend only on where chi2 decays (arXiv:2107.02021):
+
+* ``s1``: chi2 -> chi1 e+ e- inside the fiducial calorimeters, seen above threshold and passing the R cut;
+* ``s2``: chi2 decays beyond the last module, so the event looks invisible.
+
+One table per set of masses (:func:`semivisible.signal.semivisible.build_signal_table`) serves every eps and
+alpha_D by reweighting in the chi2 decay rate; the expected events are
+:func:`semivisible.signal.events.expected_events`. Two limits need no table: an A' heavier than the minimal
+energy the selection asks of it makes no signal, and a stable chi2 (Delta <= 2 m_e) only gives S2, with the
+invisible-mode yield.
+
+Examples
+--------
+>>> from semivisible.experiments import DEFAULT_EXPERIMENT, load_experiment
+>>> from semivisible.model import DarkSector
+>>> signal = ActiveDumpSignal(load_experiment(DEFAULT_EXPERIMENT))
+>>> y = signal.expected(DarkSector.from_benchmark(ma=0.3, eps=6.312e-3), 6.312e-3, 0.1, max_events=3000)
+>>> signal.signatures, bool(y.s1 > 1.0)
+(('s1', 's2'), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from semivisible.errors import ParameterError
+from semivisible.experiments import Experiment
+from semivisible.model import aprime as aprime_widths
+from semivisible.model.dark_sector import BENCHMARK_RATIO, DarkSector
+from semivisible.signal.events import expected_events
+from semivisible.signal.grid import NodeJob, SignalGrid
+from semivisible.signal.invisible import production_table_for
+from semivisible.signal.semivisible import (
+    SignalTable,
+    Yields,
+    _lambda_of,
+    build_signal_table,
+    check_experiment,
+    signal_yields,
+)
+
+__all__ = ["ActiveDumpSignal"]
+
+
+class ActiveDumpSignal:
+    """Signatures S1 and S2 of an active-dump experiment: expected events and MC errors for arrays of eps and
+    alpha_D at one set of masses (module docstring)."""
+
+    kind: ClassVar[str] = "active-dump"
+    signatures: ClassVar[tuple[str, ...]] = ("s1", "s2")
+
+    def __init__(self, experiment: Experiment) -> None:
+        exp = check_experiment(experiment)
+        if exp.kind != self.kind:
+            raise ParameterError("experiment", exp.name, f"an experiment of kind {self.kind!r}, not {exp.kind!r}")
+        self.experiment = exp
+
+    def _require_signatures(self) -> None:
+        spec = self.experiment.spec
+        if spec.s1 is None or spec.s2 is None or spec.detector is None:
+            raise ParameterError(
+                "experiment", self.experiment.name, "an experiment file with [detector], [s1] and [s2] sections"
+            )
+
+    def __repr__(self) -> str:
+        return f"ActiveDumpSignal({self.experiment.name!r})"
+
+    def table(self, point: DarkSector, *, n_primaries: int | None = None, max_events: int | None = None) -> SignalTable:
+        """The (disk-cached) signal table of the masses of ``point``."""
+        prod = None if n_primaries is None else production_table_for(point.ma, self.experiment, n_primaries=n_primaries)
+        return build_signal_table(point, self.experiment, table=prod, max_events=max_events)
+
+    def events(self, table: SignalTable, eps: ArrayLike, alpha_d: ArrayLike) -> Yields:
+        """Expected events of a table of this experiment (refused if built for another one)."""
+        return signal_yields(table, eps, alpha_d, self.experiment)
+
+    def expected(
+        self,
+        point: DarkSector,
+        eps: ArrayLike,
+        alpha_d: ArrayLike,
+        *,
+        n_primaries: int | None = None,
+        max_events: int | None = None,
+    ) -> Yields:
+        """Expected S1 and S2 events (and MC errors) at the masses of ``point`` for arrays of eps and alpha_D.
+
+        Zero above the experiment's minimal A' energy. A stable chi2 (Delta <= 2 m_e) never decays in the detector:
+        every A' -> chi1 chi2 is missing energy, S1 = 0 and S2 = EOT eff_S2 eps^2 BR Y_invisible. Otherwise the
+        signal table, reweighted in lambda and BR.
+        """
+        self._require_signatures()
+        exp = self.experiment
+        e, ad = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), np.asarray(alpha_d, dtype=np.float64))
+        if not point.chi2_stable and point.ma < exp.min_aprime_energy_gev:
+            return self.events(self.table(point, n_primaries=n_primaries, max_events=max_events), e, ad)
+        zero = np.zeros(e.shape)
+        ctau = np.full(e.shape, np.inf)
+        if not point.chi2_stable:
+            ctau = 1.0 / _lambda_of(point.ma, point.mchi1, point.mchi2, e, ad)
+        s2, err2 = zero.copy(), zero.copy()
+        if point.chi2_stable and point.ma < exp.min_aprime_energy_gev:
+            assert exp.spec.s2 is not None
+            prod = production_table_for(point.ma, exp, n_primaries=n_primaries)
+            br = aprime_widths.branching_ratios(point.ma, e, ad, point.mchi1, point.mchi2)["chi1chi2"]
+            eff = float(exp.spec.s2.efficiency.at(point.ma))
+            s2 = expected_events(exp.eot, eff, e, br, prod.yield_per_eot_per_eps2())
+            err2 = expected_events(exp.eot, eff, e, br, prod.mc_error())
+        return Yields(e, ad, zero, s2, zero.copy(), err2, ctau, {"experiment": exp.name})
+
+    def grid(
+        self,
+        ma_nodes: ArrayLike,
+        splitting_nodes: ArrayLike,
+        *,
+        ratio: float = BENCHMARK_RATIO,
+        max_events: int | None = None,
+        runner: Callable[[list[NodeJob]], list[SignalTable | float]] | None = None,
+    ) -> SignalGrid:
+        """Signal tables on a node grid in (m_A', Delta/m_chi1), interpolated in between (the fast path of scans)."""
+        return SignalGrid.build(
+            ma_nodes, splitting_nodes, self.experiment, ratio=ratio, max_events=max_events, runner=runner
+        )
