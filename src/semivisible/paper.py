@@ -42,6 +42,7 @@ from semivisible.scan.plane import (
     scan_plane,
 )
 from semivisible.search import Search
+from semivisible.vocabulary import with_rule_keys
 
 __all__ = [
     "FIG5_BOTTOM_SPLITTINGS",
@@ -195,7 +196,7 @@ def write(
         p["fig5_bottom"], folder, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"]
     )
     p["fig5_bottom_projection"].to_json(folder / "fig5_bottom_projection.json")
-    summary = {**reproduction.summary(), "files": [str(f) for f in files]}
+    summary = with_rule_keys({**reproduction.summary(), "files": [str(f) for f in files]})
     atomic_write_text(folder / "summary.json", json.dumps(summary, indent=2))
     return summary
 

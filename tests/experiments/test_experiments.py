@@ -90,3 +90,29 @@ def test_every_shipped_file_states_its_kind() -> None:
         assert 'kind = "active-dump"' in Path(exp.path).read_text()
         assert exp.kind == "active-dump"
         assert len(exp.identity) == 64
+
+
+def test_millimetre_keys_of_earlier_files_are_read_as_metres(tmp_path: Path) -> None:
+    """Lengths are in metres (semivisible.vocabulary); a file written with the earlier *_mm keys still loads."""
+    exp = load_experiment("na64-2016-2018")
+    text = Path(exp.path).read_text()
+    old = text
+    for key, metres, millimetres in (
+        ("absorber_thickness", "value = 0.0015, error = 0.0001,", "value = 1.5, error = 0.1,"),
+        ("active_thickness", "value = 0.0015, error = 0.0001,", "value = 1.5, error = 0.1,"),
+        ("active_x0", "value = 0.4131,", "value = 413.1,"),
+    ):
+        old = old.replace(f"{key}_m = {{ {metres}", f"{key}_mm = {{ {millimetres}")
+    assert old.count("_mm = {") == 3
+    legacy = tmp_path / "legacy.toml"
+    legacy.write_text(old)
+    got = load_experiment(legacy)
+    assert got.spec.target.absorber_thickness_m is not None
+    assert got.spec.target.absorber_thickness_m.value == pytest.approx(0.0015, rel=1e-12)
+    assert got.atoms_per_x0_cm2 == pytest.approx(exp.atoms_per_x0_cm2, rel=1e-12)
+    both = tmp_path / "both.toml"
+    both.write_text(
+        old.replace("[production]", "absorber_thickness_m = { value = 0.0015, source = 'x' }\n\n[production]")
+    )
+    with pytest.raises(ParameterError, match="not both"):
+        load_experiment(both)

@@ -23,6 +23,7 @@ from semivisible.cosmo.g2 import FIG4_REFERENCES, g2_references
 from semivisible.errors import ParameterError
 from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.model.dark_sector import BENCHMARK_RATIO, BENCHMARK_SPLITTING
+from semivisible.vocabulary import with_rule_keys
 
 __all__ = ["app"]
 
@@ -73,8 +74,9 @@ def _user_errors() -> Iterator[None]:
                 _err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
 
 
-def _emit_json(obj: dict[str, Any]) -> None:
-    typer.echo(json.dumps(obj, indent=2, allow_nan=False))
+def _emit_json(obj: Any) -> None:
+    """One JSON document on standard output, keys as in :mod:`semivisible.vocabulary` (earlier spellings kept)."""
+    typer.echo(json.dumps(with_rule_keys(obj), indent=2, allow_nan=False))
 
 
 def _fmt(value: Any) -> str:

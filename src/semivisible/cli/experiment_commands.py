@@ -5,7 +5,6 @@ Each resolves the experiment once into a :class:`~semivisible.search.Search` and
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -108,7 +107,7 @@ def limit_cmd(
             task = bar.add_task("limit", total=n_masses)
             result = invisible_limit(masses, exp, method=method, progress=lambda i, n: bar.update(task, completed=i))
     if json_out:
-        typer.echo(json.dumps(result.to_records(), indent=2, allow_nan=False))
+        _emit_json(result.to_records())
         return
     table = Table(title=f"semivisible limit --mode invisible  {exp.name} (N_up = {result.n_up:.3f})")
     for col in ("m_A' [GeV]", "eps_90", "MC error", "yield/EOT/eps^2", "efficiency"):

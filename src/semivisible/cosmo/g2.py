@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from semivisible.errors import ParameterError
 from semivisible.model.g2_loop import delta_a_e, delta_a_lepton, delta_a_mu, eps_for_delta_a_mu, g2_loop_function
+from semivisible.vocabulary import with_rule_keys
 
 __all__ = [
     "DEFAULT_REFERENCE",
@@ -144,18 +145,20 @@ class G2Band:
     eps_2sigma: tuple[float, float]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (NaN becomes ``None``)."""
-        return {
-            "ma_GeV": self.ma,
-            "reference": self.reference.name,
-            "delta_a_mu": self.reference.delta_a_mu,
-            "delta_a_mu_error": self.reference.sigma,
-            "eps_central": _nan_to_none(self.eps_central),
-            "eps_1sigma_lo": _nan_to_none(self.eps_1sigma[0]),
-            "eps_1sigma_hi": _nan_to_none(self.eps_1sigma[1]),
-            "eps_2sigma_lo": _nan_to_none(self.eps_2sigma[0]),
-            "eps_2sigma_hi": _nan_to_none(self.eps_2sigma[1]),
-        }
+        """JSON-ready dict (NaN becomes ``None``; keys as in :mod:`semivisible.vocabulary`)."""
+        return with_rule_keys(
+            {
+                "ma_GeV": self.ma,
+                "reference": self.reference.name,
+                "delta_a_mu": self.reference.delta_a_mu,
+                "delta_a_mu_error": self.reference.sigma,
+                "eps_central": _nan_to_none(self.eps_central),
+                "eps_1sigma_lo": _nan_to_none(self.eps_1sigma[0]),
+                "eps_1sigma_hi": _nan_to_none(self.eps_1sigma[1]),
+                "eps_2sigma_lo": _nan_to_none(self.eps_2sigma[0]),
+                "eps_2sigma_hi": _nan_to_none(self.eps_2sigma[1]),
+            }
+        )
 
 
 def g2_band(

@@ -98,10 +98,10 @@ class Experiment:
     def radiator_x0_fraction(self) -> float:
         """Fraction of each radiation length that is radiator (1 for a homogeneous target)."""
         t = self.spec.target
-        if t.absorber_thickness_mm is None or t.active_thickness_mm is None or t.active_x0_mm is None:
+        if t.absorber_thickness_m is None or t.active_thickness_m is None or t.active_x0_m is None:
             return 1.0
-        absorber = t.absorber_thickness_mm.value / (self.radiator.x0_cm * 10.0)
-        active = t.active_thickness_mm.value / t.active_x0_mm.value
+        absorber = t.absorber_thickness_m.value / (self.radiator.x0_cm / 100.0)
+        active = t.active_thickness_m.value / t.active_x0_m.value
         return absorber / (absorber + active)
 
     @property

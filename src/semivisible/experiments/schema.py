@@ -127,22 +127,45 @@ class Beam(_Strict):
 class Target(_Strict):
     """The active target where A' are made: the radiating element and its depth in radiation lengths.
 
-    A sampling target (absorber plates and active layers) gives ``absorber_thickness_mm``,
-    ``active_thickness_mm`` and ``active_x0_mm``: the radiator then fills the fraction
-    (t_abs/X0_abs)/(t_abs/X0_abs + t_act/X0_act) of each radiation length.
+    A sampling target (absorber plates and active layers) gives ``absorber_thickness_m``,
+    ``active_thickness_m`` and ``active_x0_m`` (metres, :mod:`semivisible.vocabulary`): the radiator then fills the
+    fraction (t_abs/X0_abs)/(t_abs/X0_abs + t_act/X0_act) of each radiation length. Files written before the unit
+    rule gave them in millimetres (``absorber_thickness_mm``, ``active_thickness_mm``, ``active_x0_mm``); those
+    keys are still read, and converted.
     """
 
     material: str
     thickness_x0: Quantity
-    absorber_thickness_mm: Quantity | None = None
-    active_thickness_mm: Quantity | None = None
-    active_x0_mm: Quantity | None = None
+    absorber_thickness_m: Quantity | None = None
+    active_thickness_m: Quantity | None = None
+    active_x0_m: Quantity | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _millimetres(cls, data: object) -> object:
+        """Read the earlier millimetre keys as metres (value and error / 1000)."""
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name in ("absorber_thickness", "active_thickness", "active_x0"):
+            legacy = out.pop(f"{name}_mm", None)
+            if legacy is None:
+                continue
+            if f"{name}_m" in out:
+                raise ValueError(f"give {name}_m or the older {name}_mm, not both")
+            if isinstance(legacy, dict):
+                legacy = dict(legacy)
+                for field in ("value", "error"):
+                    if isinstance(legacy.get(field), int | float) and not isinstance(legacy.get(field), bool):
+                        legacy[field] = legacy[field] / 1000.0
+            out[f"{name}_m"] = legacy
+        return out
 
     @model_validator(mode="after")
     def _sampling(self) -> Target:
-        parts = (self.absorber_thickness_mm, self.active_thickness_mm, self.active_x0_mm)
+        parts = (self.absorber_thickness_m, self.active_thickness_m, self.active_x0_m)
         if any(p is not None for p in parts) and not all(p is not None for p in parts):
-            raise ValueError("give all of absorber_thickness_mm, active_thickness_mm, active_x0_mm, or none")
+            raise ValueError("give all of absorber_thickness_m, active_thickness_m, active_x0_m, or none")
         if not self.thickness_x0.value > 0:
             raise ValueError("thickness_x0 must be > 0")
         return self

@@ -31,6 +31,7 @@ from semivisible.errors import LandauPoleWarning, ParameterError
 from semivisible.model import aprime, chi2_decay
 from semivisible.model.constants import M_E_GEV, M_MU_GEV
 from semivisible.model.g2_loop import delta_a_mu
+from semivisible.vocabulary import with_rule_keys
 
 __all__ = [
     "BENCHMARK_ALPHA_D",
@@ -268,7 +269,8 @@ class DarkSector:
         return float(chi2_decay.lab_decay_length_m(self.ctau_chi2_m, momentum_gev, self.mchi2))
 
     def summary(self) -> dict[str, Any]:
-        """The point and its derived quantities as a JSON-ready dict (units in the key names).
+        """The point and its derived quantities as a JSON-ready dict (units in the key names,
+        :mod:`semivisible.vocabulary`: ``ma`` and ``gamma_aprime_gev``, with the earlier ``ma_GeV`` spellings kept).
 
         ``ctau_chi2_m`` is ``None`` when chi2 is stable (JSON has no infinity).
         """
@@ -302,4 +304,4 @@ class DarkSector:
                 f"delta = {self.delta:.6g} GeV <= 2 m_e: chi2 -> chi1 e+ e- is closed, chi2 is stable in the "
                 "detector (its width is 0)"
             )
-        return out
+        return with_rule_keys(out)

@@ -32,6 +32,7 @@ from semivisible.experiments import Experiment
 from semivisible.production.yields import ProductionTable, build_production_table
 from semivisible.signal.events import expected_events
 from semivisible.stats.counting import upper_limit_counting
+from semivisible.vocabulary import with_rule_keys
 
 __all__ = ["InvisibleLimit", "invisible_limit", "production_table_for"]
 
@@ -72,19 +73,21 @@ class InvisibleLimit:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_records(self) -> list[dict[str, float]]:
-        """One dict per mass: ``ma_GeV``, ``eps`` and the inputs."""
-        return [
-            {
-                "ma_GeV": float(m),
-                "eps": float(e),
-                "eps_mc_error": float(de),
-                "yield_per_eot_per_eps2": float(y),
-                "efficiency": float(f),
-            }
-            for m, e, de, y, f in zip(
-                self.ma, self.eps, self.eps_mc_error, self.yield_per_eot_per_eps2, self.efficiency, strict=True
-            )
-        ]
+        """One dict per mass: ``ma`` (and its earlier spelling ``ma_GeV``), ``eps`` and the inputs."""
+        return with_rule_keys(
+            [
+                {
+                    "ma_GeV": float(m),
+                    "eps": float(e),
+                    "eps_mc_error": float(de),
+                    "yield_per_eot_per_eps2": float(y),
+                    "efficiency": float(f),
+                }
+                for m, e, de, y, f in zip(
+                    self.ma, self.eps, self.eps_mc_error, self.yield_per_eot_per_eps2, self.efficiency, strict=True
+                )
+            ]
+        )
 
 
 def invisible_limit(
