@@ -32,7 +32,6 @@ from semivisible.cli._common import (
 from semivisible.errors import ParameterError
 from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, DarkSector
-from semivisible.search import Search
 
 __all__ = ["limit_cmd", "point_cmd", "production_cmd", "upper_limit_cmd", "yields_cmd"]
 
@@ -48,6 +47,7 @@ def production_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """A' yield per electron on target and per eps^2 in the experiment's thick target (shower MC)."""
+    from semivisible.search import Search
     from semivisible.signal.invisible import production_table_for
 
     with _user_errors():
@@ -92,6 +92,7 @@ def limit_cmd(
     """90% CL CLs limit on eps against m_A' (the invisible mode for now)."""
     import numpy as np
 
+    from semivisible.search import Search
     from semivisible.signal.invisible import invisible_limit
 
     with _user_errors():
@@ -132,6 +133,8 @@ def yields_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Expected S1 and S2 events of the semi-visible signal at one model point (reweighted MC)."""
+    from semivisible.search import Search
+
     with _user_errors():
         point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
         search = Search.load(experiment)
@@ -186,6 +189,8 @@ def point_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Yields, CLs and whether one model point is excluded at 90% CL."""
+    from semivisible.search import Search
+
     with _user_errors():
         point = DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
         search = Search.load(experiment)
@@ -223,6 +228,7 @@ def upper_limit_cmd(
 ) -> None:
     """Observed and expected CLs upper limits on the signal events (multibin S1/S2, exact, profile likelihood)."""
     from semivisible.cli.upper_limit import upper_limit_info
+    from semivisible.search import Search
 
     with _user_errors():
         info = upper_limit_info(Search.load(experiment), s1_fraction, no_systematics, cl)

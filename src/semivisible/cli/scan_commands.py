@@ -24,7 +24,7 @@ from semivisible.cli._common import (
 from semivisible.cosmo.g2 import DEFAULT_REFERENCE
 from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
-from semivisible.scan.plane import DEFAULT_SPLITTING_NODES
+from semivisible.scan import DEFAULT_SPLITTING_NODES
 
 __all__ = ["reproduce_cmd", "scan_cmd"]
 

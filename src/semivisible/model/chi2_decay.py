@@ -13,7 +13,8 @@ matrix element of DMG4's ``G4iDM3bodyDecayChannel::DiffWidth``; checked here aga
     Gamma_2(s) = (alpha eps^2 sqrt(s)/3)(1 + 2 m_l^2/s) sqrt(1 - 4 m_l^2/s)
 
 integrated over 4 m_l^2 < s < Delta^2. The spin-summed Dalitz matrix element
-(``dalitz_matrix_element``) is the one of DMG4's ``G4iDM3bodyDecayChannel`` (arXiv:2101.12192). The
+(``dalitz_matrix_element``) is the one of DMG4's ``G4iDM3bodyDecayChannel`` (DMG4: arXiv:2101.12192; the
+inelastic-DM decay channel is in its later releases, not described in that paper). The
 "-6 m1 m2" sign belongs to the inelastic chi2 -> chi1 transition between the two Majorana states of a
 pseudo-Dirac fermion; it is what makes the width scale as Delta^5.
 

@@ -47,6 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 from semivisible.errors import ParameterError
 from semivisible.io.cache import atomic_write_text, cache_key, cached_arrays
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
+from semivisible.scan import DEFAULT_SPLITTING_NODES
 from semivisible.scan.executors import Checkpoint, default_workers, map_jobs, run_columns
 from semivisible.search import Search, evaluate_point
 from semivisible.signal.grid import NodeJob, SignalGrid, build_node_table, load_job_experiment, node_is_cached
@@ -78,8 +79,6 @@ FloatArray = NDArray[np.float64]
 X_AXES: tuple[str, ...] = ("ma", "mchi1")
 #: The y axes of a plane: the kinetic mixing, the dark coupling, or Delta/m_chi1.
 Y_AXES: tuple[str, ...] = ("eps", "alpha_d", "splitting")
-#: Splitting nodes of the interpolating node grid when the splitting is an axis (API and CLI alike).
-DEFAULT_SPLITTING_NODES = 8
 _COLUMN_NAMES = {"ma": "ma_GeV", "mchi1": "mchi1_GeV", "eps": "eps", "alpha_d": "alpha_d", "splitting": "splitting"}
 
 
