@@ -32,11 +32,16 @@ from pydantic import ValidationError
 
 from semivisible.errors import ParameterError
 from semivisible.experiments.schema import ExperimentSpec
-from semivisible.production.materials import Material, get_material
+from semivisible.production.materials import Material, get_material, materials
 from semivisible.production.shower import ShowerConfig
 from semivisible.stats.model import CountingSpec
 
-__all__ = ["Experiment", "ExperimentSpec", "available_experiments", "load_experiment"]
+__all__ = ["MAX_FILE_BYTES", "Experiment", "ExperimentSpec", "available_experiments", "load_experiment"]
+
+#: The largest experiment file read, in bytes (the shipped ones have about 15 kB).
+MAX_FILE_BYTES = 1_000_000
+#: At most this many validation errors are listed in one message.
+_MAX_ERRORS = 10
 
 
 @dataclass(frozen=True)
@@ -144,25 +149,85 @@ def available_experiments() -> list[str]:
 
 
 def _format_validation(err: ValidationError) -> str:
+    """One part per error (at most ``_MAX_ERRORS``): the key (``detector.modules[4].length_m``), the value given
+    when it is a number or a string, and pydantic's message (or the schema's own, which names the value itself)."""
     parts = []
-    for e in err.errors():
-        where = ".".join(str(x) for x in e["loc"]) or "(file)"
+    errors = err.errors(include_url=False)
+    for e in errors[:_MAX_ERRORS]:
+        where = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in e["loc"]).lstrip(".") or "(file)"
+        if e["type"] == "value_error":
+            parts.append(f"{where}: {e.get('ctx', {}).get('error', e['msg'])}")
+            continue
+        given = e.get("input")
+        if isinstance(given, int | float | str):  # for a missing key or a bad table, the input is a whole table
+            shown = repr(given)
+            where = f"{where} = {shown if len(shown) <= 60 else shown[:40] + '...'}"
         parts.append(f"{where}: {e['msg']}")
+    if len(errors) > _MAX_ERRORS:
+        parts.append(f"and {len(errors) - _MAX_ERRORS} more errors")
     return "; ".join(parts)
 
 
-@cache
-def _load(path: str) -> Experiment:
+def _read_text(path: str) -> str:
+    """The text of an experiment file: an existing regular file of at most :data:`MAX_FILE_BYTES`, in UTF-8."""
+    file, raw = Path(path), b""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        if not file.exists():
+            raise ParameterError("experiment", path, "an existing TOML file (there is no file at this path)")
+        if file.is_dir():
+            raise ParameterError("experiment", path, "a TOML file, not a directory")
+        if not file.is_file():
+            raise ParameterError("experiment", path, "a regular TOML file (not a device, pipe or socket)")
+        size = file.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with file.open("rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)  # bounded, should the file grow meanwhile
+            size = len(raw)
     except OSError as err:
         raise ParameterError("experiment", path, f"a readable TOML file ({err.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise ParameterError("experiment", path, f"a file of at most {MAX_FILE_BYTES} bytes (1 MB), not {size}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise ParameterError(
+            "experiment", path, f"a UTF-8 text file (byte 0x{raw[err.start]:02x} on line {line} is not UTF-8)"
+        ) from None
+
+
+def _load(path: str) -> Experiment:
+    """The file at ``path``, loaded once per content: a file changed on disk is read again (its identity changes)."""
+    try:
+        stat = Path(path).stat()
+        stamp: tuple[int, int] = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (-1, -1)  # _read_text reports the error
+    return _load_stamped(path, stamp)
+
+
+@cache
+def _load_stamped(path: str, stamp: tuple[int, int]) -> Experiment:
+    text = _read_text(path)
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ParameterError("experiment", path, f"valid TOML ({err})") from None
+    except (ValueError, RecursionError) as err:  # an integer of > 4300 digits, arrays nested too deeply
+        reason = "nested too deeply" if isinstance(err, RecursionError) else str(err).split(";")[0]
+        raise ParameterError("experiment", path, f"valid TOML ({reason})") from None
     try:
         spec = ExperimentSpec.model_validate(data)
     except ValidationError as err:
         raise ParameterError("experiment", path, f"a valid experiment file: {_format_validation(err)}") from None
+    known = materials()
+    if spec.target.material not in known:
+        raise ParameterError(
+            "experiment",
+            path,
+            f"a valid experiment file: target.material = {spec.target.material!r}: allowed one of "
+            + ", ".join(sorted(known)),
+        )
     return Experiment(spec=spec, path=path)
 
 
@@ -170,7 +235,9 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
     """A shipped experiment by name, or a user's TOML file by path.
 
     Raises:
-        ParameterError: unknown name, unreadable file, or a file that does not follow the schema.
+        ParameterError: unknown name; a path that is missing, a directory or not a regular file; a file over
+            :data:`MAX_FILE_BYTES`, not UTF-8 or not TOML; a file that does not follow the schema (the message
+            names the key, the value and what is allowed).
     """
     shipped = _shipped()
     key = str(name_or_path)
@@ -178,5 +245,9 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
         return _load(str(shipped[key]))
     path = Path(key)
     if path.suffix == ".toml" or path.exists():
-        return _load(str(path.resolve()))
+        try:
+            resolved = str(path.resolve())
+        except (OSError, RuntimeError, ValueError) as err:  # a symlink loop, a NUL byte in the path
+            raise ParameterError("experiment", key, f"a readable TOML file path ({err})") from None
+        return _load(resolved)
     raise ParameterError("experiment", key, "a shipped name (" + ", ".join(sorted(shipped)) + ") or a .toml path")

@@ -5,6 +5,13 @@ signature's selection, efficiency, background and observed count. Every number i
 and its ``source`` (and optionally an ``error``), so that a reader can check it. Unknown keys are errors, so a
 typo in a user's file is reported, not ignored.
 
+Every number is checked, so that no file can reach the computation with a NaN, an infinity or an unphysical
+value: values and errors are finite, each value is in its physical range (the ranges are the ``Annotated``
+types below ``Quantity``, with :data:`TINY` and the ``MAX_*`` bounds), counts are integers, and the sections fit
+the file's kind (``ExperimentSpec._active_dump_structure``). The shower MC a file asks for is bounded
+(:data:`MAX_SHOWER_COST`), as are the number of modules and the rows of an efficiency table. An error names the
+key, the value given and what is allowed.
+
 Minimal example (the shipped ``na64-2016.toml`` is the full form)::
 
     schema_version = 1
@@ -33,10 +40,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "KINDS",
@@ -54,7 +62,109 @@ __all__ = [
     "Target",
 ]
 
-Positive = Annotated[float, Field(gt=0)]
+#: A finite float (no nan or inf; an integer is read as a float, a string or a boolean is an error).
+Finite = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+#: The smallest size (m), depth (X0) or radius (Moliere radii) a file may give where the physics needs > 0: below
+#: it a ratio or a square of it can underflow to 0 or overflow to inf downstream.
+TINY = 1e-6
+#: The largest distance (m) along or across the beam: positions, lengths, widths, the beam spot.
+MAX_METRES = 1e4
+#: The largest beam energy (GeV).
+MAX_BEAM_ENERGY_GEV = 1e4
+#: The largest number of particles on target.
+MAX_EOT = 1e20
+#: The largest observed count and expected background of a signature (events): counts stay exact in a float.
+MAX_EVENTS = 1e9
+#: The largest number of detector modules and of rows of an efficiency table.
+MAX_MODULES = 64
+MAX_TABLE_ROWS = 10_000
+#: The shower MC's time and memory grow like its cost, :func:`shower_cost`: n_primaries x energy_gev /
+#: min_aprime_energy_gev (the e+- followed above the threshold) x ln(1/y_min)/ln(1000) for y_min < 1e-3 (the hard
+#: photons per X0). The shipped na64-2016-2018 settings (20000 primaries, 100/50 GeV, y_min = 1e-3) cost 4e4 and
+#: build a production table in 0.8 s with 0.3 GB; the cost grows linearly from there (1e6 primaries: 34 s and
+#: 9.7 GB). A file may ask for 50 times the shipped cost.
+SHIPPED_SHOWER_COST = 20_000 * 100.0 / 50.0
+MAX_SHOWER_COST = 50 * SHIPPED_SHOWER_COST
+
+
+def shower_cost(n_primaries: int, energy_gev: float, min_aprime_energy_gev: float, y_min: float) -> float:
+    """The cost of the shower MC of an experiment file (see :data:`MAX_SHOWER_COST`).
+
+    >>> shower_cost(20_000, 100.0, 50.0, 1e-3) == SHIPPED_SHOWER_COST
+    True
+    """
+    return n_primaries * (energy_gev / min_aprime_energy_gev) * max(1.0, math.log(1.0 / y_min) / math.log(1e3))
+
+
+def _show(v: float) -> str:
+    """A number as an error message shows it (a long integer is shortened)."""
+    text = repr(v)
+    return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"
+
+
+def _num(x: float) -> str:
+    """A bound as an error message shows it: 10000, 1e20, 1e-6."""
+    mantissa, _, exponent = f"{x:g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+@dataclass(frozen=True)
+class _Range:
+    """The allowed values of a :class:`Quantity`, checked on its raw ``value`` before the Quantity is built, so that
+    nan, inf and values out of range all get one message that states the range."""
+
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    integer: bool = False
+    unit: str = ""
+
+    @property
+    def allowed(self) -> str:
+        """The range in words, e.g. ``0 < value <= 10000 GeV``."""
+        below, above = ("<" if self.lo_open else "<="), ("<" if self.hi_open else "<=")
+        if self.lo is not None and self.hi is not None:
+            text = f"{_num(self.lo)} {below} value {above} {_num(self.hi)}"
+        elif self.lo is not None:
+            text = f"finite value {'>' if self.lo_open else '>='} {_num(self.lo)}"
+        elif self.hi is not None:
+            text = f"finite value {above} {_num(self.hi)}"
+        else:
+            text = "a finite value"
+        if self.unit:
+            text = f"{text} {self.unit}"
+        return f"an integer {text}" if self.integer else text
+
+    def ok(self, v: float) -> bool:
+        """Whether ``v`` is allowed (finite, in range, an integer if asked)."""
+        if isinstance(v, float) and not math.isfinite(v):
+            return False
+        if self.lo is not None and not (v > self.lo if self.lo_open else v >= self.lo):
+            return False
+        if self.hi is not None and not (v < self.hi if self.hi_open else v <= self.hi):
+            return False
+        return not self.integer or isinstance(v, int) or float(v).is_integer()
+
+    def __call__(self, data: object) -> object:
+        v = data.get("value") if isinstance(data, dict) else getattr(data, "value", None)
+        if isinstance(v, int | float) and not isinstance(v, bool) and not self.ok(v):
+            raise ValueError(f"value = {_show(v)}, allowed {self.allowed}")
+        return data  # anything else (a missing or mistyped value) is reported by Quantity itself
+
+
+def _in(
+    lo: float | None = None,
+    hi: float | None = None,
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+    integer: bool = False,
+    unit: str = "",
+) -> BeforeValidator:
+    return BeforeValidator(_Range(lo, hi, lo_open=lo_open, hi_open=hi_open, integer=integer, unit=unit))
+
 
 #: The kinds of experiment this version can compute. ``active-dump``: the A' is made in an active target that
 #: measures the missing energy, and the signatures depend on where chi2 decays relative to vetoes and fiducial
@@ -72,29 +182,63 @@ class _Strict(BaseModel):
 class Quantity(_Strict):
     """A number with its source, and optionally its 1-sigma error."""
 
-    value: float
+    value: Finite
     source: str = Field(min_length=3)
-    error: float | None = Field(default=None, ge=0)
+    error: Finite | None = Field(default=None, ge=0)
+
+
+# The ranges of the quantities of an experiment file (the value; every error is finite and >= 0).
+Size = Annotated[Quantity, _in(TINY, MAX_METRES, unit="m")]
+Position = Annotated[Quantity, _in(-MAX_METRES, MAX_METRES, unit="m")]
+SpotSize = Annotated[Quantity, _in(0.0, MAX_METRES, unit="m")]
+BeamEnergy = Annotated[Quantity, _in(0.0, MAX_BEAM_ENERGY_GEV, lo_open=True, unit="GeV")]
+Energy = Annotated[Quantity, _in(0.0, MAX_BEAM_ENERGY_GEV, unit="GeV")]
+Eot = Annotated[Quantity, _in(1.0, MAX_EOT)]
+Depth = Annotated[Quantity, _in(TINY, 500.0, unit="X0")]
+Fraction = Annotated[Quantity, _in(0.0, 1.0)]
+Cut = Annotated[Quantity, _in(0.0, 1.0, lo_open=True)]
+Count = Annotated[Quantity, _in(0.0, MAX_EVENTS, integer=True, unit="events")]
+Background = Annotated[Quantity, _in(0.0, MAX_EVENTS, unit="events")]
+Systematic = Annotated[Quantity, _in(0.0, 10.0, hi_open=True, unit="(a relative error)")]
+MoliereRadii = Annotated[Quantity, _in(TINY, 1e3, unit="Moliere radii")]
+SamplingTerm = Annotated[Quantity, _in(1e-4, 10.0, unit="GeV^1/2")]
+Table = Annotated[list[Finite], Field(max_length=MAX_TABLE_ROWS)]
 
 
 class Efficiency(_Strict):
     """A signal efficiency: a constant ``value``, or a table ``value`` against ``ma_gev`` (log-linear in m_A')."""
 
-    value: float | list[float]
-    ma_gev: list[float] | None = None
+    value: Finite | Table
+    ma_gev: Table | None = None
     source: str = Field(min_length=3)
-    error: float | None = Field(default=None, ge=0, description="relative 1-sigma error")
+    error: Finite | None = Field(default=None, ge=0, description="relative 1-sigma error")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers(cls, data: object) -> object:
+        """A bad number is reported with its index, once (pydantic would report it for each member of the union
+        ``value: float | list[float]``)."""
+        if not isinstance(data, dict):
+            return data
+        for key, in_range in (("value", _Range(0.0, 1.0, lo_open=True)), ("ma_gev", _Range(0.0, lo_open=True))):
+            raw = data.get(key)
+            values: list[object] = raw if isinstance(raw, list) else [raw]
+            if len(values) > MAX_TABLE_ROWS:
+                raise ValueError(f"{key} has {len(values)} rows; allowed at most {MAX_TABLE_ROWS}")
+            for i, v in enumerate(values):
+                if isinstance(v, int | float) and not isinstance(v, bool) and not in_range.ok(v):
+                    where = f"{key}[{i}]" if isinstance(raw, list) else key
+                    raise ValueError(f"{where} = {_show(v)}, allowed {in_range.allowed.replace('value', key)}")
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> Efficiency:
-        values = [self.value] if isinstance(self.value, float | int) else list(self.value)
-        if any(not (0 < v <= 1) for v in values):
-            raise ValueError(f"efficiency values must be in (0, 1], got {values}")
         if isinstance(self.value, list):
             if self.ma_gev is None or len(self.ma_gev) != len(self.value) or len(self.value) < 2:
                 raise ValueError("a tabulated efficiency needs ma_gev of the same length (>= 2)")
-            if any(b <= a for a, b in zip(self.ma_gev, self.ma_gev[1:], strict=False)) or self.ma_gev[0] <= 0:
-                raise ValueError("ma_gev must be positive and increasing")
+            for i, (a, b) in enumerate(itertools.pairwise(self.ma_gev)):
+                if not b > a:
+                    raise ValueError(f"ma_gev[{i + 1}] = {b!r} after {a!r}; allowed: ma_gev > 0 and increasing")
         elif self.ma_gev is not None:
             raise ValueError("ma_gev is only for a tabulated efficiency (value = [...])")
         return self
@@ -112,16 +256,18 @@ class Beam(_Strict):
     """The beam: particle, energy (GeV), energy spread (Gaussian sigma, GeV) and particles on target."""
 
     particle: Literal["e-", "e+"] = "e-"
-    energy_gev: Quantity
-    energy_spread_gev: Quantity | None = None
-    eot: Quantity
+    energy_gev: BeamEnergy
+    energy_spread_gev: Energy | None = None
+    eot: Eot
 
-    @field_validator("energy_gev", "eot")
-    @classmethod
-    def _positive(cls, q: Quantity) -> Quantity:
-        if not q.value > 0:
-            raise ValueError(f"must be > 0, got {q.value}")
-        return q
+    @model_validator(mode="after")
+    def _spread_below_energy(self) -> Beam:
+        spread, energy = self.energy_spread_gev, self.energy_gev.value
+        if spread is not None and not spread.value < energy:
+            raise ValueError(
+                f"energy_spread_gev.value = {spread.value!r}, allowed 0 <= value < energy_gev = {energy:g} GeV"
+            )
+        return self
 
 
 class Target(_Strict):
@@ -135,10 +281,10 @@ class Target(_Strict):
     """
 
     material: str
-    thickness_x0: Quantity
-    absorber_thickness_m: Quantity | None = None
-    active_thickness_m: Quantity | None = None
-    active_x0_m: Quantity | None = None
+    thickness_x0: Depth
+    absorber_thickness_m: Size | None = None
+    active_thickness_m: Size | None = None
+    active_x0_m: Size | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -166,8 +312,6 @@ class Target(_Strict):
         parts = (self.absorber_thickness_m, self.active_thickness_m, self.active_x0_m)
         if any(p is not None for p in parts) and not all(p is not None for p in parts):
             raise ValueError("give all of absorber_thickness_m, active_thickness_m, active_x0_m, or none")
-        if not self.thickness_x0.value > 0:
-            raise ValueError("thickness_x0 must be > 0")
         return self
 
 
@@ -175,26 +319,19 @@ class Production(_Strict):
     """A' production settings: the cross-section method and the minimal A' energy that can pass the selection."""
 
     method: Literal["ww", "iww", "etl"] = "etl"
-    min_aprime_energy_gev: Quantity
-    y_min: float = Field(default=1e-3, gt=0, lt=0.1)
-    n_primaries: int = Field(default=20_000, ge=100)
-    seed: int = 20210705
+    min_aprime_energy_gev: BeamEnergy
+    y_min: Finite = Field(default=1e-3, gt=0, lt=0.1)
+    n_primaries: int = Field(default=20_000, ge=100, le=2_000_000, strict=True)
+    seed: int = Field(default=20210705, ge=0, le=2**63 - 1, strict=True)
 
 
 class InvisibleSignature(_Strict):
     """The missing-energy (invisible) signature: efficiency, observed events, background, signal systematic."""
 
     efficiency: Efficiency
-    n_observed: Quantity
-    background: Quantity
-    signal_systematic: Quantity | None = None
-
-    @field_validator("n_observed")
-    @classmethod
-    def _count(cls, q: Quantity) -> Quantity:
-        if q.value < 0 or not float(q.value).is_integer():
-            raise ValueError(f"n_observed must be a non-negative integer, got {q.value}")
-        return q
+    n_observed: Count
+    background: Background
+    signal_systematic: Systematic | None = None
 
 
 class Module(_Strict):
@@ -204,12 +341,12 @@ class Module(_Strict):
     products are seen where no activity is allowed), ``fiducial`` volumes are where S1 decays are detected.
     """
 
-    name: str
+    name: str = Field(min_length=1)
     role: Literal["target", "veto", "fiducial"]
-    z_start_m: Quantity
-    length_m: Quantity
-    half_width_m: Quantity
-    cells: int = Field(default=1, ge=1, description="cells per side (3 for the 3x3 HCAL modules)")
+    z_start_m: Position
+    length_m: Size
+    half_width_m: Size
+    cells: int = Field(default=1, ge=1, le=101, strict=True, description="cells per side (3 for the 3x3 HCAL modules)")
     material: str | None = None
 
     @property
@@ -225,60 +362,56 @@ class ShowerProfile(_Strict):
     Grindhammer-Peters, hep-ex/0001020), with radii in units of the Moliere radius.
     """
 
-    moliere_radius_m: Quantity
-    core_fraction: Quantity
-    core_radius_rm: Quantity
-    tail_radius_rm: Quantity
-    sampling_term: Quantity | None = Field(
+    moliere_radius_m: Size
+    core_fraction: Fraction
+    core_radius_rm: MoliereRadii
+    tail_radius_rm: MoliereRadii
+    sampling_term: SamplingTerm | None = Field(
         default=None,
         description="stochastic term a (GeV^1/2) of sigma_E/E = a/sqrt(E) for electromagnetic showers; when given, "
         "R fluctuates (semivisible.signal.detector.r_cut_probability), otherwise the mean R is cut on",
     )
-
-    @field_validator("moliere_radius_m", "core_radius_rm", "tail_radius_rm", "sampling_term")
-    @classmethod
-    def _positive(cls, q: Quantity | None) -> Quantity | None:
-        if q is not None and not q.value > 0:
-            raise ValueError(f"must be > 0, got {q.value}")
-        return q
-
-    @field_validator("core_fraction")
-    @classmethod
-    def _fraction(cls, q: Quantity) -> Quantity:
-        if not 0 <= q.value <= 1:
-            raise ValueError(f"must be in [0, 1], got {q.value}")
-        return q
 
 
 class SemivisibleSignature(_Strict):
     """A semi-visible signature: S1 (chi2 -> chi1 e+ e- seen in the fiducial modules) or S2 (decay beyond)."""
 
     efficiency: Efficiency
-    n_observed: Quantity
-    background: Quantity
-    signal_systematic: Quantity | None = None
-    energy_threshold_gev: Quantity | None = None
-    r_cut: Quantity | None = None
+    n_observed: Count
+    background: Background
+    signal_systematic: Systematic | None = None
+    energy_threshold_gev: Energy | None = None
+    r_cut: Cut | None = None
     r_cut_efficiency: Efficiency | None = Field(
         default=None,
         description="the experiment's own efficiency of the R cut; when given it replaces the modelled R cut "
         "(the model's value is still computed and reported)",
     )
 
+    @model_validator(mode="after")
+    def _known_zero_background(self) -> SemivisibleSignature:
+        # The counting model constrains the background with tau = (b/db)^2 (semivisible.stats.model).
+        b, db = self.background.value, self.background.error
+        if b == 0 and db is not None and db > 0:
+            raise ValueError(f"background.error = {db!r}, allowed 0 when background.value = 0 (a known zero)")
+        return self
+
 
 class Detector(_Strict):
     """The layout along the beam and what the selection needs from it."""
 
-    modules: list[Module] = Field(min_length=1)
-    beam_spot_sigma_m: Quantity
+    modules: list[Module] = Field(min_length=1, max_length=MAX_MODULES)
+    beam_spot_sigma_m: SpotSize
     shower: ShowerProfile | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Detector:
-        ends = [(m.z_start_m.value, m.z_end_m) for m in self.modules]
-        for (a0, a1), (b0, _) in itertools.pairwise(ends):
-            if not a0 < a1 <= b0:
-                raise ValueError("modules must be listed in beam order and must not overlap")
+        for a, b in itertools.pairwise(self.modules):
+            if not a.z_end_m <= b.z_start_m.value:
+                raise ValueError(
+                    f"modules must be listed in beam order and must not overlap: {b.name} starts at z = "
+                    f"{b.z_start_m.value:g} m, before the end of {a.name} (z = {a.z_end_m:g} m)"
+                )
         return self
 
     @property
@@ -319,8 +452,72 @@ class ExperimentSpec(_Strict):
     @model_validator(mode="after")
     def _cut_below_beam(self) -> ExperimentSpec:
         cut = self.production.min_aprime_energy_gev.value
-        if not (0 < cut < self.beam.energy_gev.value):
-            raise ValueError(f"production.min_aprime_energy_gev = {cut} must be in (0, beam energy)")
-        if math.isnan(cut):
-            raise ValueError("production.min_aprime_energy_gev is NaN")
+        energy = self.beam.energy_gev.value
+        if not (0 < cut < energy):
+            raise ValueError(
+                f"production.min_aprime_energy_gev.value = {cut!r}, allowed 0 < value < beam.energy_gev = {energy:g}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_shower(self) -> ExperimentSpec:
+        """The shower MC must fit in memory and time (:data:`MAX_SHOWER_COST`)."""
+        prod, energy = self.production, self.beam.energy_gev.value
+        cost = shower_cost(prod.n_primaries, energy, prod.min_aprime_energy_gev.value, prod.y_min)
+        if cost > MAX_SHOWER_COST:
+            raise ValueError(
+                f"the shower MC would cost {_num(cost)}: production.n_primaries ({prod.n_primaries}) x beam.energy_gev "
+                f"({energy:g}) / production.min_aprime_energy_gev ({prod.min_aprime_energy_gev.value:g})"
+                + (f" x ln(1/y_min)/ln(1000) (y_min = {prod.y_min:g})" if prod.y_min < 1e-3 else "")
+                + f"; allowed <= {_num(MAX_SHOWER_COST)}, 50 times the shipped na64-2016-2018 settings (about 35 s and "
+                "10 GB for one production table); reduce production.n_primaries, or raise "
+                "production.min_aprime_energy_gev or production.y_min"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _active_dump_structure(self) -> ExperimentSpec:
+        """What the ``active-dump`` signal model needs (later kinds add their own ``_<kind>_structure``).
+
+        An invisible-only file (no [detector], [s1], [s2]) is valid. A [detector] has exactly one module of role
+        ``target``, listed first, and at least one ``fiducial`` module; [s1] and [s2] come together (one counting
+        experiment) and need a [detector], with a [detector.shower] profile.
+        """
+        if self.kind != "active-dump":
+            return self
+        det, s1, s2 = self.detector, self.s1, self.s2
+        if self.invisible is None and s1 is None and s2 is None:
+            raise ValueError("an active dump needs an [invisible] signature, or [s1] and [s2]")
+        if (s1 is None) != (s2 is None):
+            given, missing = ("s1", "s2") if s2 is None else ("s2", "s1")
+            raise ValueError(f"[{given}] needs [{missing}]: S1 and S2 are one counting experiment, give both or none")
+        if det is not None:
+            roles = [m.role for m in det.modules]
+            first = det.modules[0]
+            if first.role != "target":
+                raise ValueError(
+                    f"detector.modules[0] ({first.name}) has role = {first.role!r}; allowed: the first module is the "
+                    "active target, role = 'target'"
+                )
+            if roles.count("target") != 1:
+                raise ValueError(
+                    f"detector.modules has {roles.count('target')} modules of role 'target'; allowed exactly one, "
+                    "listed first"
+                )
+            if "fiducial" not in roles:
+                raise ValueError(
+                    "detector.modules has no module of role 'fiducial'; allowed at least one (where S1 decays are seen)"
+                )
+        if s1 is not None:
+            if det is None:
+                raise ValueError("[s1] needs a [detector] section (its fiducial modules are where S1 decays are seen)")
+            if det.shower is None:
+                raise ValueError(
+                    "[s1] needs a [detector.shower] profile (the R variable of the S1 selection is computed from it)"
+                )
+            thr, energy = s1.energy_threshold_gev, self.beam.energy_gev.value
+            if thr is not None and not thr.value < energy:
+                raise ValueError(
+                    f"s1.energy_threshold_gev.value = {thr.value!r}, allowed 0 <= value < beam.energy_gev = {energy:g}"
+                )
         return self
