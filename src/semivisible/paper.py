@@ -182,22 +182,40 @@ def write(
     reproduction: Reproduction, out: str | Path, *, hepdata: bool = False, g2_bands: Sequence[str] = G2_BANDS
 ) -> dict[str, Any]:
     """Write the figures (PNG, PDF), their data (CSV, JSON; HEPData with ``hepdata``) and ``summary.json`` into
-    ``out``; returns the summary. Every file is written atomically."""
+    ``out``; returns the summary, whose ``files`` are paths in ``out``.
+
+    Everything is written into a hidden staging directory beside ``out`` that replaces ``out`` whole once it is
+    complete (:func:`semivisible.io.cache.staged_directory`): an interrupted run leaves ``out`` as it was, a
+    finished one leaves only the new files. An existing ``out`` must be a directory that holds nothing but an
+    earlier reproduction's files (it is replaced, so anything else in it would be lost).
+    """
+    from semivisible.errors import ParameterError
+    from semivisible.io.cache import staged_directory
+
     folder = Path(out)
+    extensions = (".csv", ".json", ".png", ".pdf", "-hepdata", "-hepdata.tar.gz")
+    ours = {"summary.json"} | {f"{recipe.key}{ext}" for recipe in PLANES for ext in extensions}
+    if folder.is_dir() and (foreign := sorted(e.name for e in folder.iterdir() if e.name not in ours)):
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise ParameterError(
+            "out", str(out), f"a new directory, or the output of an earlier reproduce (this one also holds {shown})"
+        )
     p = reproduction.planes
     bands = tuple(g2_bands)
-    files = write_plane(
-        p["fig4"], folder, "fig4", hepdata=hepdata, projection=p["fig4_projection"], relic=reproduction.relic,
-        g2_references=bands,
-    )  # fmt: skip
-    p["fig4_projection"].to_json(folder / "fig4_projection.json")
-    files += write_plane(p["fig5_top"], folder, "fig5_top", hepdata=hepdata)
-    files += write_plane(
-        p["fig5_bottom"], folder, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"]
-    )
-    p["fig5_bottom_projection"].to_json(folder / "fig5_bottom_projection.json")
-    summary = with_rule_keys({**reproduction.summary(), "files": [str(f) for f in files]})
-    atomic_write_text(folder / "summary.json", json.dumps(summary, indent=2))
+    with staged_directory(folder, what="out") as staging:
+        files = write_plane(
+            p["fig4"], staging, "fig4", hepdata=hepdata, projection=p["fig4_projection"], relic=reproduction.relic,
+            g2_references=bands,
+        )  # fmt: skip
+        p["fig4_projection"].to_json(staging / "fig4_projection.json")
+        files += write_plane(p["fig5_top"], staging, "fig5_top", hepdata=hepdata)
+        files += write_plane(
+            p["fig5_bottom"], staging, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"]
+        )
+        p["fig5_bottom_projection"].to_json(staging / "fig5_bottom_projection.json")
+        final = [folder / f.relative_to(staging) for f in files]  # where they are once moved into place
+        summary = with_rule_keys({**reproduction.summary(), "files": [str(f) for f in final]})
+        atomic_write_text(staging / "summary.json", json.dumps(summary, indent=2))
     return summary
 
 

@@ -2,17 +2,19 @@
 
 * :mod:`semivisible.cli.model_commands`: ``model``, ``g2``, ``xsec``, ``relic``;
 * :mod:`semivisible.cli.experiment_commands`: ``production``, ``limit``, ``yields``, ``point``, ``upper-limit``;
-* :mod:`semivisible.cli.scan_commands`: ``scan``, ``reproduce``.
+* :mod:`semivisible.cli.scan_commands`: ``scan``, ``reproduce``;
+* :mod:`semivisible.cli.cache_commands`: ``cache info``, ``cache clear``.
 """
 
 from __future__ import annotations
 
-from semivisible.cli import experiment_commands, model_commands, scan_commands
+from semivisible.cli import cache_commands, experiment_commands, model_commands, scan_commands
 from semivisible.cli._common import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_GROUPS = (model_commands, experiment_commands, scan_commands)  # importing them registers the commands
+# Importing them registers the commands.
+_COMMAND_GROUPS = (model_commands, experiment_commands, scan_commands, cache_commands)
 
 
 def main(argv: list[str] | None = None) -> None:

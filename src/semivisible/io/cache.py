@@ -11,7 +11,12 @@ The cache lives in ``$SEMIVISIBLE_CACHE_DIR``, else ``$XDG_CACHE_HOME/semivisibl
   masses). A truncated, corrupt or mismatched entry is rebuilt with a :class:`~semivisible.errors.CacheWarning`,
   never used.
 
-Set ``SEMIVISIBLE_CACHE_DIR`` to a fresh directory to start clean, or delete the directory.
+A cache directory that cannot be created or written (``SEMIVISIBLE_CACHE_DIR`` naming a file, a read-only
+directory) turns the cache off with one :class:`~semivisible.errors.CacheWarning` that names it; an entry that
+cannot be written (disk full, permissions) is skipped with a warning: the computation goes on either way.
+
+Set ``SEMIVISIBLE_CACHE_DIR`` to a fresh directory to start clean, or clear it: :func:`clear_cache`
+(``semivisible cache clear``); :func:`cache_info` (``semivisible cache info``) tells what it holds.
 
 Examples
 --------
@@ -24,12 +29,19 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import hashlib
 import json
 import os
+import re
+import secrets
+import shutil
+import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from semivisible._version import __version__
-from semivisible.errors import CacheWarning
+from semivisible.errors import CacheWarning, ParameterError
 
 __all__ = [
     "CACHE_FORMAT",
@@ -46,12 +58,16 @@ __all__ = [
     "atomic_write_text",
     "cache_dir",
     "cache_entry",
+    "cache_info",
     "cache_key",
     "cached_arrays",
+    "clear_cache",
     "is_cached",
     "load_arrays",
     "load_entry",
     "save_arrays",
+    "staged_directory",
+    "usable_cache_dir",
 ]
 
 #: Layout of a cache entry (part of every key): 2 = the key and kind stored in the entry, checked on load.
@@ -62,15 +78,47 @@ Arrays = dict[str, NDArray[Any]]
 EntryCheck = Callable[[Arrays, dict[str, Any]], str | None]
 
 
-def cache_dir() -> Path:
-    """The cache directory (created on demand)."""
+def _cache_path() -> Path:
+    """The configured cache directory (module notes), not created."""
     env = os.environ.get("SEMIVISIBLE_CACHE_DIR")
     if env:
-        path = Path(env)
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        path = Path(base) / "semivisible"
-    path.mkdir(parents=True, exist_ok=True)
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "semivisible"
+
+
+def cache_dir() -> Path:
+    """The cache directory (created on demand; never raises: :func:`usable_cache_dir` tells whether it works)."""
+    path = _cache_path()
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+#: The unusable cache directories already warned about (one warning per directory and process).
+_WARNED_UNUSABLE: set[str] = set()
+
+
+def usable_cache_dir() -> Path | None:
+    """The cache directory, created, if it can be written; else None, with one
+    :class:`~semivisible.errors.CacheWarning` (per directory and process) that names it."""
+    path = _cache_path()
+    try:
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "not writable", str(path))
+    except OSError as err:
+        if str(path) not in _WARNED_UNUSABLE:
+            _WARNED_UNUSABLE.add(str(path))
+            warnings.warn(
+                f"the cache directory {path} cannot be used ({type(err).__name__}: {err}); continuing without a "
+                "disk cache (set SEMIVISIBLE_CACHE_DIR to a writable directory)",
+                CacheWarning,
+                stacklevel=3,
+            )
+        return None
     return path
 
 
@@ -97,7 +145,80 @@ def _atomic_write(path: Path, write: Any) -> None:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # let the first error through
+            Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where it is not
+    available (another OS, an old C library, a file system without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
+
+
+def _move_into_place(staging: Path, final: Path) -> None:
+    """Put the complete directory ``staging`` at ``final``, replacing what is there; delete the old one."""
+    if not final.exists():
+        os.rename(staging, final)
+        return
+    if _exchange(staging, final):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the old content
+        return
+    old = final.parent / f".{final.name}.old-{secrets.token_hex(4)}"
+    os.rename(final, old)
+    try:
+        os.rename(staging, final)
+    except BaseException:
+        os.rename(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_directory(target: str | os.PathLike[str], *, what: str = "directory") -> Iterator[Path]:
+    """A new, empty, hidden directory next to ``target`` (same parent, so same file system) to fill. When the
+    block ends normally it takes the place of ``target`` whole; when it raises (or is interrupted), it is
+    deleted and ``target`` is left as it was. So ``target`` is always either the old or the new complete
+    directory: an existing one is swapped in one step where the OS allows (Linux), else renamed aside just
+    before the new one is renamed in; then it is deleted. A killed run leaves at most a hidden ``.<name>.*``
+    directory beside ``target``.
+
+    ``what`` names the parameter in the :class:`~semivisible.errors.ParameterError` raised for a ``target``
+    that is a file, or that holds the working directory.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "out"
+    >>> with staged_directory(out) as staging:
+    ...     atomic_write_text(staging / "a.txt", "new")
+    ...     out.exists()
+    False
+    >>> (out / "a.txt").read_text()
+    'new'
+    """
+    final = Path(os.path.abspath(target))
+    if final.exists() and not final.is_dir():
+        raise ParameterError(what, str(target), "a directory, or a path that does not exist yet")
+    with contextlib.suppress(OSError):
+        cwd = Path.cwd()
+        if final == cwd or final in cwd.parents:
+            raise ParameterError(what, str(target), "a directory that does not hold the working directory")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.staging-"))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; give the directory the usual permissions
+        yield staging
+        _move_into_place(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
@@ -185,7 +306,8 @@ def load_entry(
     if reason is None:
         return arrays, meta
     warnings.warn(f"cache entry {path} is damaged ({reason}); rebuilding it", CacheWarning, stacklevel=3)
-    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # an entry that cannot be removed is overwritten, or refused again
+        path.unlink(missing_ok=True)
     return None
 
 
@@ -201,7 +323,9 @@ def cached_arrays(
     """The arrays and metadata of ``build()``, kept on disk under the key of ``kind`` and ``inputs``.
 
     The one cache helper of the package (module notes): a good entry is loaded, a missing or damaged one is
-    built and written atomically. ``use_cache=False`` only builds.
+    built and written atomically. ``use_cache=False`` only builds, and so does an unusable cache directory
+    (:func:`usable_cache_dir`); an entry that cannot be written is skipped with a
+    :class:`~semivisible.errors.CacheWarning`.
 
     >>> import numpy as np
     >>> calls = []
@@ -214,12 +338,106 @@ def cached_arrays(
     >>> len(calls), b["x"].tolist(), meta["note"]
     (1, [0.0, 1.0, 2.0], 'demo')
     """
-    if not use_cache:
+    if not use_cache or usable_cache_dir() is None:
         return build()
     loaded = load_entry(kind, inputs, check)
     if loaded is not None:
         return loaded
     arrays, meta = build()
     path, key = cache_entry(kind, inputs)
-    save_arrays(path, arrays, {**meta, "__cache__": {"kind": kind, "key": key}}, compress=compress)
+    try:
+        save_arrays(path, arrays, {**meta, "__cache__": {"kind": kind, "key": key}}, compress=compress)
+    except OSError as err:  # disk full, permissions: the result is good, only not kept
+        warnings.warn(
+            f"could not write the cache entry {path} ({type(err).__name__}: {err}); continuing without it",
+            CacheWarning,
+            stacklevel=2,
+        )
     return arrays, meta
+
+
+#: An entry's file name, ``<kind>-<24 hex digits of its key>.npz`` (:func:`cache_entry`) ...
+_ENTRY = re.compile(r"(?P<kind>.+)-[0-9a-f]{24}\.npz")
+#: ... and what :func:`atomic_write_bytes` leaves of one when it is killed mid-write.
+_LEFTOVER = re.compile(r"\.(?P<kind>.+)-[0-9a-f]{24}\.npz\..+\.tmp")
+_KIND = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def _cache_files(directory: Path) -> Iterator[tuple[Path, str, bool, int]]:
+    """(path, kind, is a leftover temporary file, size in bytes) of every file of the cache in ``directory``."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:  # missing, not a directory, unreadable: nothing in it
+        return
+    for entry in entries:
+        match = _ENTRY.fullmatch(entry.name) or _LEFTOVER.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            size = entry.stat(follow_symlinks=False).st_size
+        except OSError:  # removed meanwhile
+            continue
+        yield Path(entry.path), match["kind"], match.re is _LEFTOVER, size
+
+
+def cache_info() -> dict[str, Any]:
+    """What the cache directory holds: its path, whether it exists and can be written, the number of entries
+    (in all and by kind, with their sizes), leftover temporary files of killed writes, and the total size in
+    bytes and in MB (10^6 bytes). Creates nothing.
+
+    >>> info = cache_info()
+    >>> sorted(info)
+    ['directory', 'entries', 'exists', 'kinds', 'size_bytes', 'size_mb', 'temporary_files', 'writable']
+    """
+    path = _cache_path()
+    kinds: dict[str, dict[str, int]] = {}
+    leftovers = total = 0
+    for _, kind, leftover, size in _cache_files(path):
+        total += size
+        if leftover:
+            leftovers += 1
+            continue
+        row = kinds.setdefault(kind, {"entries": 0, "size_bytes": 0})
+        row["entries"] += 1
+        row["size_bytes"] += size
+    exists = path.is_dir()
+    return {
+        "directory": str(path),
+        "exists": exists,
+        "writable": exists and os.access(path, os.W_OK | os.X_OK),
+        "entries": sum(row["entries"] for row in kinds.values()),
+        "kinds": dict(sorted(kinds.items())),
+        "temporary_files": leftovers,
+        "size_bytes": total,
+        "size_mb": total / 1e6,
+    }
+
+
+def clear_cache(kind: str | None = None) -> int:
+    """Remove the entries of ``kind`` (every entry with None) and the leftover temporary files of killed writes
+    of them from the cache directory; return how many files were removed. Files that are not the cache's are
+    never touched; one that cannot be removed is reported with a :class:`~semivisible.errors.CacheWarning`.
+
+    >>> clear_cache("demo-doctest")
+    0
+    """
+    if kind is not None and not _KIND.fullmatch(kind):
+        raise ParameterError("kind", kind, "a cache kind such as signal or scan (letters, digits, _ . -)")
+    removed, failed = 0, []
+    for path, found, _, _ in _cache_files(_cache_path()):
+        if kind is not None and found != kind:
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:  # removed meanwhile
+            continue
+        except OSError as err:
+            failed.append(f"{path.name}: {err.strerror or err}")
+            continue
+        removed += 1
+    if failed:
+        where = _cache_path()
+        warnings.warn(f"could not remove {len(failed)} file(s) from {where} ({failed[0]})", CacheWarning, stacklevel=2)
+    return removed

@@ -12,7 +12,12 @@ changes the wall time, never the numbers.
 
 With a :class:`Checkpoint`, every finished column is written to its directory at once (atomically); a scan
 that is killed and started again with the same inputs and the same directory loads the finished columns and
-runs only the others: no column is lost or computed twice.
+runs only the others: no column is lost or computed twice. A damaged column file (truncated, another scan's,
+the wrong length, non-finite values) counts as not computed, so the resume computes it again.
+
+The local worker processes exit when the process that started them dies (even by ``kill -9``): on Linux the
+kernel sends them SIGTERM (``prctl(PR_SET_PDEATHSIG)``), elsewhere a thread in each worker notices it within
+about a second.
 
 Examples
 --------
@@ -28,8 +33,14 @@ Examples
 from __future__ import annotations
 
 import atexit
+import ctypes
+import ctypes.util
 import json
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -66,41 +77,73 @@ class Checkpoint:
     Args:
         directory: where the columns go (created if needed). One directory serves one scan.
         key: the hash of the scan's inputs; a directory holding another scan's columns is refused.
+        n_y: the length of every column (the y axis). Without it, the length of the first column saved is
+            recorded in the directory and checked from then on.
     """
 
-    def __init__(self, directory: str | Path, key: str) -> None:
+    def __init__(self, directory: str | Path, key: str, *, n_y: int | None = None) -> None:
         self.directory = Path(directory)
         self.key = key
-        manifest = self.directory / "checkpoint.json"
-        if manifest.exists():
+        self.n_y = n_y
+        self._manifest = self.directory / "checkpoint.json"
+        if self._manifest.exists():
             try:
-                other = json.loads(manifest.read_text()).get("key")
+                stored = json.loads(self._manifest.read_text())
             except (OSError, ValueError):
-                other = None
-            if other != key:
+                stored = None
+            if not isinstance(stored, dict) or stored.get("key") != key:
                 raise ParameterError(
                     "checkpoint", str(self.directory), "an empty directory, or the checkpoint of this same scan"
                 )
+            if self.n_y is None and isinstance(stored.get("n_y"), int):
+                self.n_y = stored["n_y"]
         else:
             self.directory.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(manifest, json.dumps({"key": key, "kind": "semivisible scan checkpoint"}))
+            self._write_manifest()
+
+    def _write_manifest(self) -> None:
+        manifest: dict[str, Any] = {"key": self.key, "kind": "semivisible scan checkpoint"}
+        if self.n_y is not None:
+            manifest["n_y"] = self.n_y
+        atomic_write_text(self._manifest, json.dumps(manifest))
 
     def _path(self, index: int) -> Path:
         return self.directory / f"column-{index:05d}.npz"
 
+    def _column(self, path: Path) -> tuple[int, ColumnResult] | None:
+        """The index and column stored in ``path``, or None if the file is damaged or not this scan's."""
+        try:
+            index = int(path.stem.split("-", 1)[1])
+            arrays, meta = load_arrays(path)
+        except Exception:  # unreadable: truncated, corrupt zip or npy header, bad metadata
+            return None
+        if meta.get("key") != self.key or meta.get("index") != index or path != self._path(index):
+            return None
+        s1, s2 = arrays.get("s1"), arrays.get("s2")
+        if s1 is None or s2 is None or s1.ndim != 1 or s1.shape != s2.shape:
+            return None
+        if (self.n_y is not None and s1.size != self.n_y) or s1.dtype.kind != "f" or s2.dtype.kind != "f":
+            return None
+        if not (np.all(np.isfinite(s1)) and np.all(np.isfinite(s2))):
+            return None
+        return index, (s1.astype(np.float64), s2.astype(np.float64))
+
     def finished(self) -> dict[int, ColumnResult]:
-        """The columns already computed, by index (a damaged file counts as not computed)."""
+        """The columns already computed, by index. A damaged file (unreadable, truncated, written for another
+        scan or another index, columns of the wrong shape or length, non-finite values) counts as not computed:
+        it is computed again and overwritten."""
         out: dict[int, ColumnResult] = {}
         for path in sorted(self.directory.glob("column-*.npz")):
-            try:
-                arrays, _ = load_arrays(path)
-                out[int(path.stem.split("-")[1])] = (arrays["s1"], arrays["s2"])
-            except (OSError, KeyError, ValueError):
-                continue
+            found = self._column(path)
+            if found is not None:
+                out[found[0]] = found[1]
         return out
 
     def save(self, index: int, result: ColumnResult) -> None:
         """Store one finished column (atomically)."""
+        if self.n_y is None:  # the first column tells the length of all
+            self.n_y = int(np.asarray(result[0]).size)
+            self._write_manifest()
         save_arrays(self._path(index), {"s1": result[0], "s2": result[1]}, {"index": index, "key": self.key})
 
 
@@ -131,17 +174,66 @@ def _run_dask(
 
 _POOLS: dict[int, Any] = {}
 
+#: prctl(2) option: the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _set_parent_death_signal(sig: int) -> bool:
+    """Ask the kernel for ``sig`` when the parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``); False elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(ppid: int, every: float = 1.0) -> None:
+    """Exit this process as soon as its parent is no longer ``ppid`` (it died: the worker was re-parented)."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != ppid:
+            os._exit(1)
+
+
+def _exit_with_parent(parent: int | None, death_signal: bool) -> None:
+    """Initializer of the pool's workers: exit when the parent process dies, so that a killed scan (even by
+    ``kill -9``) leaves no worker behind.
+
+    ``parent`` is the pid of the process that made the pool if it is the workers' parent (fork and spawn), and
+    ``death_signal`` whether the kernel's parent-death signal may be used: it fires when the *thread* that
+    started the worker ends, so only a pool started from the main thread uses it. Otherwise, or where the
+    signal is not available, a daemon thread polls the parent pid every second.
+    """
+    ppid = os.getppid()
+    if parent is not None and ppid != parent:  # the parent died before this worker got here
+        os._exit(1)
+    if death_signal and parent is not None and _set_parent_death_signal(signal.SIGTERM):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent: just exit
+        if os.getppid() != parent:  # it died between the check and prctl
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(ppid,), name="semivisible-parent-watch", daemon=True).start()
+
 
 def _process_pool(workers: int) -> Any:
     """One process pool per worker count, kept for the whole session: the workers keep their imports and
     in-memory tables from one scan to the next (``reproduce`` runs five). Shut down at exit."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = _POOLS.get(workers)
     if pool is None or getattr(pool, "_broken", False):
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-        pool = ProcessPoolExecutor(max_workers=workers)
+        context = multiprocessing.get_context()
+        # Workers are children of this process with fork and spawn (of a server process with forkserver).
+        parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
+        main = threading.current_thread() is threading.main_thread()
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(parent, main)
+        )
         _POOLS[workers] = pool
         if len(_POOLS) == 1:
             atexit.register(_shutdown_pools)
