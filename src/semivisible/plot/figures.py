@@ -1,6 +1,10 @@
 """Figures like the paper's (arXiv:2107.02021 Figs. 4, 5): the NA64 exclusion, the g-2 bands, the relic line.
 
-matplotlib with mplhep styling, the Agg backend (no screen needed), labelled log axes, PNG and PDF.
+The plot functions draw into a matplotlib Axes (``ax=``, or a new :class:`matplotlib.figure.Figure` of their own)
+and return ``(figure, axes)``; :func:`save_figure` writes a figure to PNG and PDF. Nothing here touches global
+matplotlib state: the mplhep ROOT style is applied inside a style context only while drawing and saving, no
+backend is selected, and no pyplot figure is created (the figures are not in pyplot's registry, so they need no
+closing and are freed like any Python object).
 
 Examples
 --------
@@ -9,26 +13,36 @@ Examples
 >>> x, y = np.geomspace(0.01, 1, 8), np.geomspace(1e-5, 1e-2, 9)
 >>> s = 1e12 * y[None, :] ** 4 / x[:, None] ** 2
 >>> res = ScanResult("ma-eps", "ma_GeV", "eps", x, y, s, 0 * s, cls_n0(s, 0 * s), 0.9)
->>> out = pathlib.Path(tempfile.mkdtemp()) / "fig4"
->>> paths = plot_ma_eps(res, out)
+>>> fig, ax = plot_ma_eps(res)
+>>> ax.get_xscale(), ax.get_yscale()
+('log', 'log')
+>>> paths = save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "fig4")
 >>> sorted(p.suffix for p in paths)
 ['.pdf', '.png']
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from semivisible.errors import ParameterError
 from semivisible.io.cache import atomic_write_bytes
 from semivisible.scan.plane import ScanResult
 
-__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "write_plane"]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
+
+__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "save_figure", "write_plane"]
 
 #: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
 G2_STYLES = {
@@ -37,90 +51,12 @@ G2_STYLES = {
     "wp2025": ("tab:green", "(g-2)$_\\mu$ 2$\\sigma$: 2025 average vs WP2025"),
 }
 
+#: Size (inches) of the figures made when no ``ax`` is given.
+_FIGSIZE = (8.0, 6.5)
 
-def _save(fig: object, base: Path) -> list[Path]:
-    paths = []
-    for ext in ("png", "pdf"):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight")  # type: ignore[attr-defined]
-        path = base.with_suffix(f".{ext}")
-        atomic_write_bytes(path, buf.getvalue())
-        paths.append(path)
-    return paths
-
-
-def plot_ma_eps(
-    result: ScanResult,
-    out_base: str | Path,
-    *,
-    g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
-    relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
-    projection: ScanResult | None = None,
-    title: str | None = None,
-) -> list[Path]:
-    """Draw the (m_A', eps) exclusion with the g-2 bands (and the relic line, a projection) to PNG and PDF.
-
-    Also the (m_chi1, eps) plane: the g-2 bands are then drawn at m_A' = ratio * m_chi1.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import mplhep
-
-    from semivisible.cosmo.g2 import g2_band
-
-    plt.style.use(mplhep.style.ROOT)
-    # The style's "regular" math font maps Greek letters to the wrong glyphs (epsilon came out as omega).
-    plt.rcParams["mathtext.fontset"] = "dejavusans"
-    plt.rcParams["mathtext.default"] = "it"
-    fig, ax = plt.subplots(figsize=(8, 6.5))
-    x = result.x
-    xs = np.geomspace(x.min(), x.max(), 200)
-    to_ma = float(result.meta.get("ratio", 3.0)) if result.x_name == "mchi1_GeV" else 1.0
-    for name in g2_references:
-        colour, label = G2_STYLES.get(name, ("tab:gray", name))
-        bands = [g2_band(float(m) * to_ma, name).eps_2sigma for m in xs]
-        lo = np.array([b[0] for b in bands])
-        hi = np.array([b[1] for b in bands])
-        ax.fill_between(xs, np.maximum(lo, result.y.min()), hi, color=colour, alpha=0.3, lw=0, label=label)
-    log_cls = np.log(np.clip(result.cls, 1e-300, None)).T
-    ax.contourf(x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
-    for k, line in enumerate(result.contours):
-        ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
-    _expected_lines(ax, result)
-    if projection is not None:
-        for k, line in enumerate(projection.contours):
-            proj_label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
-            ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, ls="--", label=proj_label)
-    if relic is not None:
-        ax.plot(relic[0], relic[1], color="k", lw=3, label="thermal relic")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(x.min(), x.max())
-    ax.set_ylim(result.y.min(), result.y.max())
-    ax.set_xlabel(_AXIS_LABELS.get(result.x_name, result.x_name))
-    ax.set_ylabel(r"$\epsilon$")
-    meta = result.meta
-    ax.set_title(
-        title
-        or (
-            rf"$\alpha_D$ = {meta.get('alpha_d')}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, "
-            rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}"
-        ),
-        fontsize=14,
-    )
-    ax.legend(loc="upper left", fontsize=11, frameon=False)
-    paths = _save(fig, Path(out_base))
-    plt.close(fig)
-    return paths
-
-
-def _expected_lines(ax: Any, result: ScanResult) -> None:
-    """The median expected exclusion as a thin dotted line."""
-    for k, line in enumerate(result.expected.get("median", [])):
-        ax.plot(line[:, 0], line[:, 1], color="k", lw=1, ls=":", label="expected (median)" if k == 0 else None)
-
+#: On top of the mplhep ROOT style: its "regular" math font maps Greek letters to the wrong glyphs (epsilon came
+#: out as omega), so math text uses DejaVu Sans, italic.
+_MATH_RC: dict[RcKeyType, Any] = {"mathtext.fontset": "dejavusans", "mathtext.default": "it"}
 
 _AXIS_LABELS = {
     "ma_GeV": r"$m_{A'}$ [GeV]",
@@ -130,88 +66,330 @@ _AXIS_LABELS = {
     "eps": r"$\epsilon$",
 }
 
+_X_NAMES = ("ma_GeV", "mchi1_GeV")
 
-def plot_ma_alpha_d(
-    result: ScanResult,
-    out_base: str | Path,
-    *,
-    title: str | None = None,
-    projection: ScanResult | None = None,
-    log_y: bool = True,
-) -> list[Path]:
-    """Draw a plane scanned with eps on the g-2 central value: (m_A', alpha_D) (Fig. 5 top) or
-    (m_chi1, Delta/m_chi1) (Fig. 5 bottom, with ``log_y=False``), with an optional projection."""
+
+@contextlib.contextmanager
+def _style() -> Iterator[None]:
+    """The mplhep ROOT style (with :data:`_MATH_RC`) for the duration of the block; rcParams are restored after."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.style
     import mplhep
 
-    plt.style.use(mplhep.style.ROOT)
-    plt.rcParams["mathtext.fontset"] = "dejavusans"
-    plt.rcParams["mathtext.default"] = "it"
-    fig, ax = plt.subplots(figsize=(8, 6.5))
+    with matplotlib.style.context(mplhep.style.ROOT), matplotlib.rc_context(_MATH_RC):
+        yield
+
+
+def _check_result(result: object, name: str, y_names: Sequence[str]) -> ScanResult:
+    if not isinstance(result, ScanResult):
+        raise ParameterError(name, type(result).__name__, "a semivisible.scan.plane.ScanResult")
+    if result.x_name not in _X_NAMES or result.y_name not in y_names:
+        allowed = " or ".join(f"{x}-{y}" for x in _X_NAMES for y in y_names)
+        raise ParameterError(f"{name}.plane", f"{result.x_name}-{result.y_name}", f"a plane {allowed}")
+    return result
+
+
+def _check_projection(projection: object) -> ScanResult | None:
+    if projection is not None and not isinstance(projection, ScanResult):
+        raise ParameterError("projection", type(projection).__name__, "a semivisible.scan.plane.ScanResult or None")
+    return projection
+
+
+def _check_title(title: object) -> str | None:
+    if title is not None and not isinstance(title, str):
+        raise ParameterError("title", title, "a string or None")
+    return title
+
+
+def _figure_and_axes(ax: object) -> tuple[Figure, Axes]:
+    """The figure and axes to draw into: ``ax`` and its (root) figure, or a new Figure with one Axes.
+
+    Call inside :func:`_style`, so that a new figure takes the style."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if ax is None:
+        fig = Figure(figsize=_FIGSIZE)
+        return fig, fig.add_subplot()
+    if not isinstance(ax, Axes):
+        raise ParameterError("ax", ax, "a matplotlib Axes or None")
+    try:
+        root = ax.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10 has no ``root``: there the ``figure`` of a (sub)figure is the root one
+        root = ax.figure.figure
+    if root is None:
+        raise ParameterError("ax", ax, "an Axes that belongs to a figure")
+    return root, ax
+
+
+def _exclusion(ax: Axes, result: ScanResult) -> None:
+    """The excluded area (grey), the observed contour (thick black) and the median expected one (dotted)."""
     log_cls = np.log(np.clip(result.cls, 1e-300, None)).T
     ax.contourf(result.x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
     for k, line in enumerate(result.contours):
         ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
     _expected_lines(ax, result)
-    if projection is not None:
-        for k, line in enumerate(projection.contours):
-            label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
-            ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, ls="--", label=label)
-    if result.y_name == "alpha_d":
-        ax.axhline(0.2, color="tab:purple", ls=":", lw=1.5, label=r"Landau pole: $\alpha_D$ = 0.2")
-    ax.set_xscale("log")
-    ax.set_yscale("log" if log_y else "linear")
-    ax.set_xlim(result.x.min(), result.x.max())
-    ax.set_ylim(result.y.min(), result.y.max())
-    ax.set_xlabel(_AXIS_LABELS.get(result.x_name, result.x_name))
-    ax.set_ylabel(_AXIS_LABELS.get(result.y_name, result.y_name))
-    meta = result.meta
-    fixed = ", ".join(rf"{_AXIS_LABELS[name]} = {meta[name]}" for name in ("alpha_d", "splitting") if name in meta)
-    eps_text = meta.get("eps", "")
-    eps_title = r"$\epsilon$ = (g-2) central" if str(eps_text).startswith("central") else rf"$\epsilon$ = {eps_text}"
-    ax.set_title(title or rf"{eps_title}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, {fixed}", fontsize=14)
-    ax.legend(loc="lower left", fontsize=11, frameon=False)
-    paths = _save(fig, Path(out_base))
-    plt.close(fig)
-    return paths
+
+
+def _projection_lines(ax: Axes, projection: ScanResult | None) -> None:
+    if projection is None:
+        return
+    for k, line in enumerate(projection.contours):
+        label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
+        ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, ls="--", label=label)
+
+
+def _expected_lines(ax: Axes, result: ScanResult) -> None:
+    """The median expected exclusion as a thin dotted line."""
+    for k, line in enumerate(result.expected.get("median", [])):
+        ax.plot(line[:, 0], line[:, 1], color="k", lw=1, ls=":", label="expected (median)" if k == 0 else None)
+
+
+def _legend(ax: Axes, loc: Literal["upper left", "lower left"]) -> None:
+    """The legend, if anything drawn has a label (an empty plane has none)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc=loc, fontsize=11, frameon=False)
+
+
+def plot_ma_eps(
+    result: ScanResult,
+    *,
+    ax: Axes | None = None,
+    g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
+    relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    projection: ScanResult | None = None,
+    title: str | None = None,
+) -> tuple[Figure, Axes]:
+    """Draw the (m_A', eps) exclusion (Fig. 4) with the 2 sigma g-2 bands, optionally the relic line and a projection.
+
+    Also the (m_chi1, eps) plane: the g-2 bands are then drawn at m_A' = ratio * m_chi1 (``ratio`` from
+    ``result.meta``, default 3).
+
+    Args:
+        result: a scanned plane with y = eps.
+        ax: the Axes to draw into (its figure is returned); default a new :class:`~matplotlib.figure.Figure`.
+        g2_references: the g-2 references (names of :mod:`semivisible.cosmo.g2`) whose 2 sigma bands are drawn.
+        relic: the thermal-relic line as (x, eps) arrays.
+        projection: a scanned projection, drawn dashed.
+        title: the title (default: alpha_D, m_A'/m_chi1 and Delta/m_chi1 from ``result.meta``).
+
+    Returns:
+        ``(figure, axes)``; write the figure with :func:`save_figure`.
+
+    Raises:
+        ParameterError: a bad argument (e.g. ``ax`` not an Axes, a plane whose y axis is not eps).
+
+    >>> import numpy as np
+    >>> from semivisible.scan.plane import ScanResult, cls_n0
+    >>> x, y = np.geomspace(0.01, 1, 8), np.geomspace(1e-5, 1e-2, 9)
+    >>> s = 1e12 * y[None, :] ** 4 / x[:, None] ** 2
+    >>> res = ScanResult("ma-eps", "ma_GeV", "eps", x, y, s, 0 * s, cls_n0(s, 0 * s), 0.9)
+    >>> fig, ax = plot_ma_eps(res, g2_references=["wp2025"], title="NA64")
+    >>> ax.get_title(), ax.get_ylabel()
+    ('NA64', '$\\\\epsilon$')
+    >>> plot_ma_eps(res, ax="not an axes")
+    Traceback (most recent call last):
+    ...
+    semivisible.errors.ParameterError: ax = 'not an axes' is out of range: allowed a matplotlib Axes or None
+    """
+    from semivisible.cosmo.g2 import g2_band
+
+    result = _check_result(result, "result", ("eps",))
+    projection = _check_projection(projection)
+    title = _check_title(title)
+    if isinstance(g2_references, str) or not all(isinstance(name, str) for name in g2_references):
+        raise ParameterError("g2_references", g2_references, "a sequence of g-2 reference names")
+    if relic is not None and (len(relic) != 2 or np.shape(relic[0]) != np.shape(relic[1]) or np.ndim(relic[0]) != 1):
+        raise ParameterError("relic", relic, "a pair (x, eps) of 1-D arrays of the same length")
+    with _style():
+        fig, ax = _figure_and_axes(ax)
+        x = result.x
+        xs = np.geomspace(x.min(), x.max(), 200)
+        to_ma = float(result.meta.get("ratio", 3.0)) if result.x_name == "mchi1_GeV" else 1.0
+        for name in g2_references:
+            colour, label = G2_STYLES.get(name, ("tab:gray", name))
+            bands = [g2_band(float(m) * to_ma, name).eps_2sigma for m in xs]
+            lo = np.array([b[0] for b in bands])
+            hi = np.array([b[1] for b in bands])
+            ax.fill_between(xs, np.maximum(lo, result.y.min()), hi, color=colour, alpha=0.3, lw=0, label=label)
+        _exclusion(ax, result)
+        _projection_lines(ax, projection)
+        if relic is not None:
+            ax.plot(relic[0], relic[1], color="k", lw=3, label="thermal relic")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(x.min(), x.max())
+        ax.set_ylim(result.y.min(), result.y.max())
+        ax.set_xlabel(_AXIS_LABELS[result.x_name])
+        ax.set_ylabel(r"$\epsilon$")
+        meta = result.meta
+        ax.set_title(
+            title
+            or (
+                rf"$\alpha_D$ = {meta.get('alpha_d')}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, "
+                rf"$\Delta/m_{{\chi_1}}$ = {meta.get('splitting')}"
+            ),
+            fontsize=14,
+        )
+        _legend(ax, "upper left")
+    return fig, ax
+
+
+def plot_ma_alpha_d(
+    result: ScanResult,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    projection: ScanResult | None = None,
+    log_y: bool = True,
+) -> tuple[Figure, Axes]:
+    """Draw a plane scanned with eps on the g-2 central value (or fixed): (m_A', alpha_D) (Fig. 5 top, with the
+    alpha_D = 0.2 Landau-pole line) or (m_chi1, Delta/m_chi1) (Fig. 5 bottom, with ``log_y=False``), with an
+    optional projection.
+
+    Args:
+        result: a scanned plane with y = alpha_d or splitting.
+        ax: the Axes to draw into (its figure is returned); default a new :class:`~matplotlib.figure.Figure`.
+        title: the title (default: eps, m_A'/m_chi1 and the fixed parameters from ``result.meta``).
+        projection: a scanned projection, drawn dashed.
+        log_y: a logarithmic y axis (else linear).
+
+    Returns:
+        ``(figure, axes)``; write the figure with :func:`save_figure`.
+
+    Raises:
+        ParameterError: a bad argument (e.g. ``ax`` not an Axes, a plane whose y axis is eps).
+
+    >>> import numpy as np
+    >>> from semivisible.scan.plane import ScanResult, cls_n0
+    >>> x, y = np.geomspace(0.01, 1, 8), np.geomspace(1e-3, 1, 9)
+    >>> s = 1e3 * y[None, :] / x[:, None] ** 2
+    >>> res = ScanResult("mchi1-alpha_d", "mchi1_GeV", "alpha_d", x, y, s, 0 * s, np.exp(-s), 0.9)
+    >>> fig, ax = plot_ma_alpha_d(res)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('$m_{\\\\chi_1}$ [GeV]', '$\\\\alpha_D$')
+    """
+    result = _check_result(result, "result", ("alpha_d", "splitting"))
+    projection = _check_projection(projection)
+    title = _check_title(title)
+    if not isinstance(log_y, bool | np.bool_):
+        raise ParameterError("log_y", log_y, "True or False")
+    with _style():
+        fig, ax = _figure_and_axes(ax)
+        _exclusion(ax, result)
+        _projection_lines(ax, projection)
+        if result.y_name == "alpha_d":
+            ax.axhline(0.2, color="tab:purple", ls=":", lw=1.5, label=r"Landau pole: $\alpha_D$ = 0.2")
+        ax.set_xscale("log")
+        ax.set_yscale("log" if log_y else "linear")
+        ax.set_xlim(result.x.min(), result.x.max())
+        ax.set_ylim(result.y.min(), result.y.max())
+        ax.set_xlabel(_AXIS_LABELS[result.x_name])
+        ax.set_ylabel(_AXIS_LABELS[result.y_name])
+        meta = result.meta
+        fixed = ", ".join(rf"{_AXIS_LABELS[name]} = {meta[name]}" for name in ("alpha_d", "splitting") if name in meta)
+        eps_text = meta.get("eps", "")
+        eps_title = (
+            r"$\epsilon$ = (g-2) central" if str(eps_text).startswith("central") else rf"$\epsilon$ = {eps_text}"
+        )
+        ax.set_title(title or rf"{eps_title}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, {fixed}", fontsize=14)
+        _legend(ax, "lower left")
+    return fig, ax
 
 
 def plot_plane(
     result: ScanResult,
-    out_base: str | Path,
     *,
+    ax: Axes | None = None,
     projection: ScanResult | None = None,
     relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
     g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
     title: str | None = None,
-) -> list[Path]:
-    """Draw any scanned plane: :func:`plot_ma_eps` for y = eps (with the 2 sigma bands of ``g2_references``),
-    else :func:`plot_ma_alpha_d` (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps)
-    plane only."""
+) -> tuple[Figure, Axes]:
+    """Draw any scanned plane into ``ax`` (default a new figure); return ``(figure, axes)``.
+
+    :func:`plot_ma_eps` for y = eps (with the 2 sigma bands of ``g2_references``), else :func:`plot_ma_alpha_d`
+    (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps) plane only.
+
+    >>> import numpy as np
+    >>> from semivisible.scan.plane import ScanResult, cls_n0
+    >>> x, y = np.geomspace(0.01, 1, 8), np.linspace(0.1, 0.9, 9)
+    >>> s = 1e3 * y[None, :] / x[:, None] ** 2
+    >>> res = ScanResult("mchi1-splitting", "mchi1_GeV", "splitting", x, y, s, 0 * s, np.exp(-s), 0.9)
+    >>> fig, ax = plot_plane(res)
+    >>> ax.get_yscale()
+    'linear'
+    """
+    if not isinstance(result, ScanResult):
+        raise ParameterError("result", type(result).__name__, "a semivisible.scan.plane.ScanResult")
     if result.y_name == "eps":
         return plot_ma_eps(
             result,
-            out_base,
+            ax=ax,
             projection=projection,
             relic=relic if result.x_name == "ma_GeV" else None,
             g2_references=g2_references,
             title=title,
         )
-    return plot_ma_alpha_d(result, out_base, projection=projection, title=title, log_y=result.y_name != "splitting")
+    return plot_ma_alpha_d(result, ax=ax, projection=projection, title=title, log_y=result.y_name != "splitting")
+
+
+def save_figure(
+    fig: Figure, out_base: str | Path, *, formats: Sequence[str] = ("png", "pdf"), dpi: float = 150
+) -> list[Path]:
+    """Write ``fig`` as ``out_base`` with the suffix of each format (PNG and PDF by default); return the paths.
+
+    Each file is written atomically (:func:`semivisible.io.cache.atomic_write_bytes`), the parent directory made
+    if missing. The figure is drawn in the package's style, as when it was made (the math text font is resolved
+    at drawing time), with a tight bounding box.
+
+    Args:
+        fig: a :class:`matplotlib.figure.Figure` (as returned by the plot functions).
+        out_base: the path without suffix (a suffix it has is replaced).
+        formats: the file formats, as matplotlib names them.
+        dpi: the resolution of raster formats.
+
+    >>> import tempfile, pathlib
+    >>> from matplotlib.figure import Figure
+    >>> paths = save_figure(Figure(), pathlib.Path(tempfile.mkdtemp()) / "empty", formats=["svg"])
+    >>> [p.name for p in paths]
+    ['empty.svg']
+    """
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise ParameterError("fig", type(fig).__name__, "a matplotlib Figure")
+    if not isinstance(out_base, str | Path) or not str(out_base):
+        raise ParameterError("out_base", out_base, "a non-empty path")
+    supported = fig.canvas.get_supported_filetypes()
+    if isinstance(formats, str) or not formats or any(ext not in supported for ext in formats):
+        raise ParameterError("formats", formats, f"a non-empty sequence of {', '.join(sorted(supported))}")
+    if isinstance(dpi, bool) or not isinstance(dpi, int | float) or not (math.isfinite(dpi) and dpi > 0):
+        raise ParameterError("dpi", dpi, "dpi > 0 and finite")
+    base = Path(out_base)
+    paths = []
+    with _style():
+        for ext in formats:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=ext, dpi=dpi, bbox_inches="tight")
+            path = base.with_suffix(f".{ext}")
+            atomic_write_bytes(path, buf.getvalue())
+            paths.append(path)
+    return paths
 
 
 def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool = False, **plot_kw: Any) -> list[Path]:
     """Every file of one scanned plane in ``out``: ``stem``.csv, .json, .png, .pdf (:func:`plot_plane` with
-    ``plot_kw``) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/. Each file is written atomically."""
+    ``plot_kw``, then :func:`save_figure`) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/
+    (:func:`semivisible.io.hepdata.write_hepdata`, without the archive beside it). Each file is written
+    atomically."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     result.to_csv(folder / f"{stem}.csv")
     result.to_json(folder / f"{stem}.json")
-    files = [folder / f"{stem}.csv", folder / f"{stem}.json", *plot_plane(result, folder / stem, **plot_kw)]
+    fig, _ = plot_plane(result, **plot_kw)
+    files = [folder / f"{stem}.csv", folder / f"{stem}.json", *save_figure(fig, folder / stem)]
     if hepdata:
-        result.to_hepdata(folder / f"{stem}-hepdata")
+        result.to_hepdata(folder / f"{stem}-hepdata", archive=False)
         files.append(folder / f"{stem}-hepdata")
     return files
