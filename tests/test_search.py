@@ -35,17 +35,16 @@ def test_expected_events_are_the_signal_tables_reweighted() -> None:
     assert set(got.events) == set(search.signal.signatures)
 
 
-def test_stable_chi2_and_above_the_energy_cut() -> None:
+def test_stable_chi2_and_masses_beyond_the_production() -> None:
     search = Search.load(DEFAULT_EXPERIMENT)
     stable = DarkSector.build(0.003, 1e-3, 0.1, ratio=3.0, splitting=0.4)  # Delta = 0.4 MeV < 2 m_e
     y = search.expected(stable, max_events=3000)
     assert float(y.s1) == 0.0
     assert float(y.s2) > 0.0
     assert np.isinf(y.ctau_chi2_m)
-    heavy = DarkSector.from_benchmark(60.0, 1e-3)  # m_A' above the 50 GeV missing-energy cut
-    y = search.expected(heavy)
-    assert float(y.s1) == 0.0
-    assert float(y.s2) == 0.0
+    for ma in (20.0, 60.0):  # beyond the ETL table (3 GeV) and beyond the 50 GeV cut: refused alike, before work
+        with pytest.raises(ParameterError, match=r"ma = .*what the na64-2016-2018 production covers"):
+            search.expected(DarkSector.from_benchmark(ma, 1e-3))
 
 
 def test_evaluate_point_needs_a_search() -> None:

@@ -12,7 +12,13 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["CacheWarning", "LandauPoleWarning", "ParameterError", "SemivisibleWarning"]
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["CacheWarning", "LandauPoleWarning", "ParameterError", "SemivisibleWarning", "check_real"]
 
 
 class ParameterError(ValueError):
@@ -45,3 +51,50 @@ class LandauPoleWarning(SemivisibleWarning):
 
 class CacheWarning(SemivisibleWarning):
     """A disk-cache entry was damaged (truncated, corrupt, or not what its key promises) and is being rebuilt."""
+
+
+def check_real(
+    name: str,
+    value: Any,
+    low: float = 0.0,
+    high: float = math.inf,
+    *,
+    low_open: bool = True,
+    high_open: bool = False,
+    unit: str = "",
+    finite: bool = True,
+) -> NDArray[np.float64]:
+    """``value`` as a float array if every element is a finite real number in the range, else a ParameterError.
+
+    The range is ``low < value <= high`` by default (``low_open``/``high_open`` choose the inequalities); booleans
+    and non-numbers are refused, NaN always, infinities unless ``finite`` is False. The message names the first
+    offending element.
+
+    >>> check_real("eps", [1e-3, 0.5], 0.0, 1.0).tolist()
+    [0.001, 0.5]
+    >>> check_real("eps", 2.0, 0.0, 1.0)
+    Traceback (most recent call last):
+    ...
+    semivisible.errors.ParameterError: eps = 2.0 is out of range: allowed 0 < eps <= 1, finite
+    """
+    lo_op, hi_op = ("<" if low_open else "<="), ("<" if high_open else "<=")
+    parts = [] if low == -math.inf else [f"{low:g} {lo_op}"]
+    parts.append(name)
+    if high != math.inf:
+        parts.append(f"{hi_op} {high:g}")
+    allowed = " ".join(parts) + (f" {unit}" if unit else "") + (", finite" if finite else "")
+    raw = np.asarray(value)
+    if raw.dtype == np.bool_ or raw.dtype.kind not in "iuf":
+        shown = value if raw.ndim == 0 else raw.ravel()[0].item() if raw.size else value
+        raise ParameterError(name, shown, allowed + " (a real number)")
+    arr = np.asarray(raw, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        ok = (
+            (np.isfinite(arr) if finite else ~np.isnan(arr))
+            & ((arr > low) if low_open else (arr >= low))
+            & ((arr < high) if high_open else (arr <= high))
+        )
+    if not np.all(ok):
+        bad = arr[~ok].ravel()[0] if arr.ndim else arr
+        raise ParameterError(name, float(bad), allowed)
+    return arr

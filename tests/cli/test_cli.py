@@ -222,7 +222,7 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
     for stem in ("fig4", "fig5_top", "fig5_bottom"):
         for ext in ("png", "pdf", "csv", "json"):
             assert (tmp_path / f"{stem}.{ext}").exists()
-        assert (tmp_path / f"{stem}-hepdata" / "submission.tar.gz").exists()
+        assert (tmp_path / f"{stem}-hepdata" / "submission.yaml").exists()
     assert (tmp_path / "fig5_bottom_projection.json").exists()
 
 
@@ -244,7 +244,7 @@ def test_scan_bad_plane(tmp_path: Any) -> None:
 def test_scan_any_plane_with_checkpoint(tmp_path: Any) -> None:
     args = ["scan", "--out", str(tmp_path / "o"), "--plane", "mchi1-alpha_d", "--n-x", "3", "--n-y", "4"]
     args += ["--x-range", "0.05", "0.13", "--executor", "serial", "--checkpoint", str(tmp_path / "ck"), "--json"]
-    args += ["--g2-band", "wp2025"]
+    args += ["--g2-band", "wp2025", "--hepdata"]
     code, out, err = run(*args)
     assert code == 0, err
     info = json.loads(out)

@@ -109,3 +109,16 @@ def test_bad_input(kwargs: dict[str, object], name: str) -> None:
     with pytest.raises(ParameterError) as info:
         g2.g2_band(**args)  # type: ignore[arg-type]
     assert info.value.name == name
+
+
+def test_g2_band_takes_arrays() -> None:
+    """The vectorised functions accept arrays everywhere, g2_band included (it raised a raw TypeError)."""
+    masses = np.array([0.05, 0.3, 1.0])
+    band = g2.g2_band(masses)
+    assert band.eps_central.shape == (3,)
+    for i, m in enumerate(masses):
+        assert band.eps_central[i] == pytest.approx(g2.g2_band(float(m)).eps_central, rel=1e-12)
+        assert band.eps_2sigma[1][i] == pytest.approx(g2.g2_band(float(m)).eps_2sigma[1], rel=1e-12)
+    assert len(band.to_dict()["eps_central"]) == 3
+    with pytest.raises(ParameterError, match=r"ma = -1\.0"):
+        g2.g2_band([0.3, -1.0])

@@ -277,3 +277,11 @@ def test_upper_limit_info() -> None:
     assert upper_limit_info(Search.load("na64-2016-2018"), no_systematics=True, cl=0.95)["s_up_obs"] == pytest.approx(
         -math.log(0.05), abs=1e-6
     )
+
+
+def test_cls_of_signal_refuses_negative_or_nan_signals() -> None:
+    """cls_of_signal(-1, 1) used to be 1; a signal is a non-negative number of events."""
+    with pytest.raises(ParameterError, match=r"s1 = -1\.0"):
+        cls_of_signal(-1.0, 1.0, NA64)
+    with pytest.raises(ParameterError, match="s2 = nan"):
+        cls_of_signal(1.0, float("nan"), NA64)

@@ -37,11 +37,12 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-_err = Console(stderr=True)
+# Messages carry user input (paths, names): they are printed as plain text, never parsed as rich markup.
+_err = Console(stderr=True, markup=False, highlight=False)
 
 
 def _out() -> Console:
-    return Console(file=sys.stdout)
+    return Console(file=sys.stdout, markup=False, highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -61,22 +62,40 @@ def _root(
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn ParameterError into a one-line message and exit code 2; show warnings as one line each."""
+    """Turn every error a user can cause into a one-line message and exit code 2, with no traceback; show warnings
+    as one line each. ParameterError names the parameter, its value and the allowed range; file-system errors name
+    the path; a numeric overflow names what was being computed."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             yield
         except ParameterError as err:
-            _err.print(f"[bold red]error:[/] {err}", highlight=False)
-            raise typer.Exit(code=2) from None
+            _fail(str(err))
+        except OSError as err:
+            where = f" ({err.filename})" if getattr(err, "filename", None) else ""
+            _fail(f"{err.strerror or err}{where}")
+        except (OverflowError, ZeroDivisionError, FloatingPointError) as err:
+            _fail(f"the computation left the range of floating-point numbers ({type(err).__name__}: {err}); "
+                  "an input is outside the range where it is defined")  # fmt: skip
         finally:
             for w in caught:
-                _err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+                _err.print(f"warning: {w.message}", style="yellow")
+
+
+def _fail(message: str) -> None:
+    _err.print(f"error: {message}", style="bold red")
+    raise typer.Exit(code=2)
 
 
 def _emit_json(obj: Any) -> None:
-    """One JSON document on standard output, keys as in :mod:`semivisible.vocabulary` (earlier spellings kept)."""
-    typer.echo(json.dumps(with_rule_keys(obj), indent=2, allow_nan=False))
+    """One JSON document on standard output, keys as in :mod:`semivisible.vocabulary` (earlier spellings kept).
+
+    A non-finite number is never printed: it would be a bug, and it ends the command with exit code 2."""
+    try:
+        text = json.dumps(with_rule_keys(obj), indent=2, allow_nan=False)
+    except ValueError as err:
+        _fail(f"the result has a non-finite number ({err}); please report this with the command line")
+    typer.echo(text)
 
 
 def _fmt(value: Any) -> str:

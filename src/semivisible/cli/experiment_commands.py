@@ -5,6 +5,7 @@ Each resolves the experiment once into a :class:`~semivisible.search.Search` and
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 import typer
@@ -98,10 +99,10 @@ def limit_cmd(
     with _user_errors():
         if mode != "invisible":
             raise ParameterError("mode", mode, "invisible (the semi-visible modes come with the signal chain)")
-        if not 0 < ma_min < ma_max:
-            raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} > 0")
-        if n_masses < 2:
-            raise ParameterError("n_masses", n_masses, "n_masses >= 2")
+        if not (math.isfinite(ma_min) and math.isfinite(ma_max) and 0 < ma_min < ma_max):
+            raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} > 0, both finite")
+        if not 2 <= n_masses <= 1000:
+            raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
         exp = Search.load(experiment).experiment
         masses = np.geomspace(ma_min, ma_max, n_masses)
         with _progress_bar(n_masses, "masses") as bar:

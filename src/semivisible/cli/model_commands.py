@@ -71,7 +71,7 @@ def model_cmd(
     console = _out()
     console.print(_table("semivisible model", rows))
     if "note" in info:
-        console.print(f"[yellow]note:[/] {info['note']}", highlight=False)
+        console.print(f"note: {info['note']}", style="yellow")
 
 
 @app.command("g2")
@@ -111,7 +111,7 @@ def g2_cmd(
     console = _out()
     console.print(_table("semivisible g2", rows))
     if ref.source:
-        console.print(f"[dim]source: {ref.source}[/]", highlight=False)
+        console.print(f"source: {ref.source}", style="dim")
 
 
 @app.command("xsec")
@@ -178,4 +178,4 @@ def relic_cmd(
         _emit_json(info)
         return
     _out().print(_table(f"semivisible relic  m_A' = {ma:g} GeV", relic_rows(info)))
-    _out().print(f"[dim]note: {info['note']}[/]", highlight=False)
+    _out().print(f"note: {info['note']}", style="dim")

@@ -78,16 +78,20 @@ def scan_cmd(
     splitting_nodes: Annotated[
         int, typer.Option("--splitting-nodes", help="Splitting nodes (with --mass-nodes).")
     ] = DEFAULT_SPLITTING_NODES,
-    hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = True,
+    hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = False,
     g2_band: G2Bands = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData."""
+    from semivisible.io.paths import check_writable_dir
     from semivisible.plot import write_plane
     from semivisible.scan.plane import default_axis, parse_plane, scan_plane
     from semivisible.search import Search
 
     with _user_errors():
+        check_writable_dir("out", out)
+        if checkpoint is not None:
+            check_writable_dir("checkpoint", checkpoint)
         bands = _g2_bands(g2_band)
         x_name, y_name = parse_plane(plane)
         x = default_axis(x_name, n_x, ratio=ratio, bounds=x_range)
@@ -149,7 +153,10 @@ def reproduce_cmd(
     from semivisible import paper
 
     tasks: dict[str, Any] = {}
+    from semivisible.io.paths import check_writable_dir
+
     with _user_errors(), _progress_bar(5, "reproduce") as bar:
+        check_writable_dir("out", out)
         bands = _g2_bands(g2_band)
 
         def told(label: str, done: int, total: int) -> None:

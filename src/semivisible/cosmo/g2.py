@@ -29,9 +29,9 @@ from importlib.resources import files
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_real
 from semivisible.model.g2_loop import delta_a_e, delta_a_lepton, delta_a_mu, eps_for_delta_a_mu, g2_loop_function
 from semivisible.vocabulary import with_rule_keys
 
@@ -125,30 +125,34 @@ def get_reference(
     return refs[reference]
 
 
-def _nan_to_none(x: float) -> float | None:
+def _nan_to_none(x: Any) -> Any:
+    """NaN -> None, elementwise for arrays (as lists): JSON has no NaN."""
+    if isinstance(x, np.ndarray):
+        return [None if math.isnan(v) else float(v) for v in x.ravel()]
     return None if math.isnan(x) else x
 
 
 @dataclass(frozen=True, slots=True)
 class G2Band:
-    """The eps band that explains a g-2 reference at one m_A'.
+    """The eps band that explains a g-2 reference at m_A' (a number, or an array of masses).
 
     ``eps_1sigma`` and ``eps_2sigma`` are (low, high). A low edge of 0 means the band reaches eps = 0 (the
     reference is compatible with no anomaly at that level); ``eps_central`` is NaN when the central value is
-    negative.
+    negative (``to_dict`` turns it into ``None``). For an array of masses every field is an array of that shape.
     """
 
-    ma: float
+    ma: Any
     reference: G2Reference
-    eps_central: float
-    eps_1sigma: tuple[float, float]
-    eps_2sigma: tuple[float, float]
+    eps_central: Any
+    eps_1sigma: tuple[Any, Any]
+    eps_2sigma: tuple[Any, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (NaN becomes ``None``; keys as in :mod:`semivisible.vocabulary`)."""
+        """JSON-ready dict (NaN becomes ``None``, arrays lists; keys as in :mod:`semivisible.vocabulary`)."""
+        ma = self.ma.tolist() if isinstance(self.ma, np.ndarray) else self.ma
         return with_rule_keys(
             {
-                "ma_GeV": self.ma,
+                "ma_GeV": ma,
                 "reference": self.reference.name,
                 "delta_a_mu": self.reference.delta_a_mu,
                 "delta_a_mu_error": self.reference.sigma,
@@ -162,27 +166,34 @@ class G2Band:
 
 
 def g2_band(
-    ma: float,
+    ma: ArrayLike,
     reference: str | G2Reference = DEFAULT_REFERENCE,
     delta_a_mu: float | None = None,
     delta_a_mu_error: float | None = None,
 ) -> G2Band:
-    """The eps that gives the reference's Delta a_mu at m_A' = ``ma`` (GeV), with its 1 and 2 sigma band.
+    """The eps that gives the reference's Delta a_mu at m_A' = ``ma`` (GeV, a number or an array), with its 1 and
+    2 sigma band.
 
     The band edges solve Delta a_mu(m_A', eps) = Delta a +- n sigma; a negative edge is clipped to eps = 0.
+    A number gives floats, an array gives arrays of its shape.
 
     >>> b = g2_band(0.3, "wp2025")
     >>> b.eps_2sigma[0]
     0.0
+    >>> g2_band([0.1, 0.3]).eps_central.shape
+    (2,)
     """
-    if not (math.isfinite(ma) and ma > 0):
-        raise ParameterError("ma", ma, "ma > 0 and finite")
+    m = check_real("ma", ma, 0.0, unit="GeV")
     ref = get_reference(reference, delta_a_mu, delta_a_mu_error)
+    scalar = m.ndim == 0
 
-    def eps_at(target: float) -> float:
-        return float(eps_for_delta_a_mu(ma, max(target, 0.0)))
+    def out(x: FloatArray) -> Any:
+        return float(x) if scalar else np.asarray(x, dtype=np.float64)
 
-    central = float(eps_for_delta_a_mu(ma, ref.delta_a_mu))
+    def eps_at(target: float) -> Any:
+        return out(eps_for_delta_a_mu(m, max(target, 0.0)))
+
+    central = out(eps_for_delta_a_mu(m, ref.delta_a_mu))
     one = (eps_at(ref.delta_a_mu - ref.sigma), eps_at(ref.delta_a_mu + ref.sigma))
     two = (eps_at(ref.delta_a_mu - 2 * ref.sigma), eps_at(ref.delta_a_mu + 2 * ref.sigma))
-    return G2Band(ma=float(ma), reference=ref, eps_central=central, eps_1sigma=one, eps_2sigma=two)
+    return G2Band(ma=out(m), reference=ref, eps_central=central, eps_1sigma=one, eps_2sigma=two)

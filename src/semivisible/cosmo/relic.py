@@ -683,7 +683,8 @@ def eps_relic(
     targets (no splitting; ``mchi1`` or ``ratio`` sets the dark-matter mass).
 
     Raises:
-        ParameterError: bad masses, couplings, ratios or dm_type (named as in the API).
+        ParameterError: bad masses, couplings, ratios or dm_type (named as in the API), or a point where no
+            physical eps (<= 1) gives the relic abundance.
 
     >>> 1e-4 < eps_relic(0.3, splitting=1e-3) < eps_relic(0.3) < 1.0
     True
@@ -695,7 +696,15 @@ def eps_relic(
         raise ParameterError("omega_h2", omega_h2, "omega_h2 > 0")
     ker = _kernel_for(point, dm_type)
     eps, _ = _eps_relic_many([ker], omega_h2)
-    return float(eps[0])
+    value = float(eps[0])
+    if not (math.isfinite(value) and value <= 1.0):
+        raise ParameterError(
+            "ma",
+            ma,
+            f"a point where a mixing eps <= 1 gives Omega h^2 = {omega_h2:g} (here it would take eps = {value:.3g}: "
+            "annihilation through the A' is too weak at this mass and coupling)",
+        )
+    return value
 
 
 def relic_line(

@@ -19,7 +19,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.model.constants import ALPHA_EM, M_E_GEV, M_MU_GEV, M_TAU_GEV
+from semivisible.errors import check_real
+from semivisible.model.constants import (
+    ALPHA_D_MAX,
+    ALPHA_EM,
+    EPS_MAX,
+    M_E_GEV,
+    M_MU_GEV,
+    M_TAU_GEV,
+    MA_MAX_GEV,
+    MA_MIN_GEV,
+)
 from semivisible.model.hadrons import r_ratio
 
 __all__ = [
@@ -53,6 +63,24 @@ def kallen(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> FloatArray:
     return np.asarray(a * a + b * b + c * c - 2.0 * (a * b + a * c + b * c), dtype=np.float64)
 
 
+def _masses_and_coupling(
+    ma: ArrayLike, coupling: ArrayLike, coupling_name: str, **mass: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """1 keV <= m_A' <= 1 TeV, a coupling in [0, 1] (eps) or [0, 4 pi] (alpha_D), one more mass in [0, 1 TeV], as float
+    arrays; ParameterError otherwise.
+
+    Every width here takes arrays that broadcast; a negative or non-finite input is refused (it has no physical
+    width), so no NaN or negative width reaches a result.
+    """
+    ((mass_name, other),) = mass.items() if mass else (("mass", 0.0),)
+    top = EPS_MAX if coupling_name == "eps" else ALPHA_D_MAX
+    return (
+        check_real("ma", ma, MA_MIN_GEV, MA_MAX_GEV, low_open=False, unit="GeV"),
+        check_real(coupling_name, coupling, 0.0, top, low_open=False),
+        check_real(mass_name, other, 0.0, MA_MAX_GEV, low_open=False, unit="GeV"),
+    )
+
+
 def gamma_aprime_to_leptons(ma: ArrayLike, eps: ArrayLike, lepton_mass: ArrayLike) -> FloatArray:
     """Width of A' -> l+ l- in GeV.
 
@@ -69,7 +97,7 @@ def gamma_aprime_to_leptons(ma: ArrayLike, eps: ArrayLike, lepton_mass: ArrayLik
     >>> round(float(gamma_aprime_to_leptons(1.0, 1.0, 0.0)) / (ALPHA_EM / 3), 12)
     1.0
     """
-    ma, eps, ml = (np.asarray(v, dtype=np.float64) for v in (ma, eps, lepton_mass))
+    ma, eps, ml = _masses_and_coupling(ma, eps, "eps", lepton_mass=lepton_mass)
     r = (ml / ma) ** 2
     beta2 = np.clip(1.0 - 4.0 * r, 0.0, None)
     width = ALPHA_EM * eps**2 * ma / 3.0 * (1.0 + 2.0 * r) * np.sqrt(beta2)
@@ -114,7 +142,7 @@ def gamma_aprime_to_hadrons(ma: ArrayLike, eps: ArrayLike) -> FloatArray:
     >>> float(gamma_aprime_to_hadrons(0.2, 1e-3))
     0.0
     """
-    ma, eps = (np.asarray(v, dtype=np.float64) for v in (ma, eps))
+    ma, eps, _ = _masses_and_coupling(ma, eps, "eps")
     return np.asarray(ALPHA_EM * eps**2 * ma / 3.0 * r_ratio(ma), dtype=np.float64)
 
 
@@ -149,7 +177,8 @@ def gamma_aprime_to_chi1chi2(ma: ArrayLike, alpha_d: ArrayLike, mchi1: ArrayLike
         mchi1: lighter dark-state mass in GeV.
         mchi2: heavier dark-state mass in GeV.
     """
-    ma, ad, m1, m2 = (np.asarray(v, dtype=np.float64) for v in (ma, alpha_d, mchi1, mchi2))
+    ma, ad, m1 = _masses_and_coupling(ma, alpha_d, "alpha_d", mchi1=mchi1)
+    m2 = check_real("mchi2", mchi2, 0.0, MA_MAX_GEV, low_open=False, unit="GeV")
     ph = (1.0 - ((m1 + m2) / ma) ** 2) * (1.0 - ((m1 - m2) / ma) ** 2)
     bracket = 1.0 - (m1**2 + m2**2 - 6.0 * m1 * m2) / (2.0 * ma**2) - (m1**2 - m2**2) ** 2 / (2.0 * ma**4)
     width = ad * ma / 3.0 * np.sqrt(np.clip(ph, 0.0, None)) * bracket
@@ -166,7 +195,7 @@ def gamma_aprime_to_scalar_pair(ma: ArrayLike, alpha_d: ArrayLike, mchi: ArrayLi
     >>> round(float(gamma_aprime_to_scalar_pair(1.0, 0.12, 0.0)), 6)
     0.01
     """
-    ma, ad, m = (np.asarray(v, dtype=np.float64) for v in (ma, alpha_d, mchi))
+    ma, ad, m = _masses_and_coupling(ma, alpha_d, "alpha_d", mchi=mchi)
     b2 = np.clip(1.0 - 4.0 * m**2 / ma**2, 0.0, None)
     return np.asarray(np.where(2.0 * m < ma, ad * ma / 12.0 * b2**1.5, 0.0), dtype=np.float64)
 
@@ -181,7 +210,7 @@ def gamma_aprime_to_majorana_pair(ma: ArrayLike, alpha_d: ArrayLike, mchi: Array
     >>> round(float(gamma_aprime_to_majorana_pair(1.0, 0.06, 0.0)), 6)
     0.01
     """
-    ma, ad, m = (np.asarray(v, dtype=np.float64) for v in (ma, alpha_d, mchi))
+    ma, ad, m = _masses_and_coupling(ma, alpha_d, "alpha_d", mchi=mchi)
     b2 = np.clip(1.0 - 4.0 * m**2 / ma**2, 0.0, None)
     return np.asarray(np.where(2.0 * m < ma, ad * ma / 6.0 * b2**1.5, 0.0), dtype=np.float64)
 

@@ -45,8 +45,18 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from semivisible.errors import check_real
 from semivisible.model.aprime import gamma_aprime_total, kallen
-from semivisible.model.constants import ALPHA_EM, HBARC_GEV_M, M_E_GEV, M_MU_GEV
+from semivisible.model.constants import (
+    ALPHA_D_MAX,
+    ALPHA_EM,
+    EPS_MAX,
+    HBARC_GEV_M,
+    M_E_GEV,
+    M_MU_GEV,
+    MA_MAX_GEV,
+    MA_MIN_GEV,
+)
 
 __all__ = [
     "ctau_chi2_m",
@@ -70,6 +80,25 @@ DEFAULT_NODES = 96
 
 def _f64(*values: ArrayLike) -> list[FloatArray]:
     return [np.asarray(v, dtype=np.float64) for v in values]
+
+
+def _checked(
+    ma: ArrayLike, eps: ArrayLike, alpha_d: ArrayLike, *masses: ArrayLike, delta: ArrayLike | None = None
+) -> list[FloatArray]:
+    """1 keV <= m_A' <= 1 TeV, eps in [0, 1], alpha_D in [0, 4 pi], then m_chi1 > 0, m_chi2 > 0, m_l >= 0 (or
+    Delta >= 0), GeV; else a
+    ParameterError naming the argument (no NaN or negative width can come out)."""
+    out = [
+        check_real("ma", ma, MA_MIN_GEV, MA_MAX_GEV, low_open=False, unit="GeV"),
+        check_real("eps", eps, 0.0, EPS_MAX, low_open=False),
+        check_real("alpha_d", alpha_d, 0.0, ALPHA_D_MAX, low_open=False),
+    ]
+    names = ("mchi1", "mchi2", "lepton_mass")
+    for name, value in zip(names, masses, strict=False):
+        out.append(check_real(name, value, 0.0, MA_MAX_GEV, low_open=name != "lepton_mass", unit="GeV"))
+    if delta is not None:
+        out.append(check_real("delta", delta, 0.0, MA_MAX_GEV, low_open=False, unit="GeV"))
+    return out
 
 
 @cache
@@ -152,8 +181,11 @@ def gamma_chi2_to_chi1_leptons(
     >>> float(w) > 0
     True
     """
-    ma, eps, ad, m1, m2, ml = _f64(ma, eps, alpha_d, mchi1, mchi2, lepton_mass)
-    ga = gamma_aprime_total(ma, eps, ad, m1, m2) if gamma_aprime is None else np.asarray(gamma_aprime, float)
+    ma, eps, ad, m1, m2, ml = _checked(ma, eps, alpha_d, mchi1, mchi2, lepton_mass)
+    if gamma_aprime is None:
+        ga = gamma_aprime_total(ma, eps, ad, m1, m2)
+    else:
+        ga = check_real("gamma_aprime", gamma_aprime, 0.0, low_open=False, unit="GeV")
     ma, eps, ad, m1, m2, ml, ga = np.broadcast_arrays(ma, eps, ad, m1, m2, ml, ga)
     a = 4.0 * ml**2
     b = (m2 - m1) ** 2
@@ -241,7 +273,7 @@ def gamma_chi2_approx(ma: ArrayLike, eps: ArrayLike, alpha_d: ArrayLike, delta: 
     >>> float(gamma_chi2_approx(1.0, 1.0, 1.0, 1.0)) == 4 * ALPHA_EM / (15 * math.pi)
     True
     """
-    ma, eps, ad, d = _f64(ma, eps, alpha_d, delta)
+    ma, eps, ad, d = _checked(ma, eps, alpha_d, delta=delta)
     return np.asarray(4.0 * eps**2 * ALPHA_EM * ad * d**5 / (15.0 * np.pi * ma**4), dtype=np.float64)
 
 
@@ -277,7 +309,7 @@ def ctau_chi2_m(gamma_gev: ArrayLike) -> FloatArray:
     >>> float(ctau_chi2_m(0.0))
     inf
     """
-    g = np.asarray(gamma_gev, dtype=np.float64)
+    g = check_real("gamma_gev", gamma_gev, 0.0, low_open=False, unit="GeV")
     with np.errstate(divide="ignore"):
         return np.asarray(np.where(g > 0, HBARC_GEV_M / np.where(g > 0, g, 1.0), np.inf), dtype=np.float64)
 
@@ -293,7 +325,9 @@ def lab_decay_length_m(ctau_m: ArrayLike, momentum_gev: ArrayLike, mass_gev: Arr
     >>> float(lab_decay_length_m(0.01, 50.0, 0.14))  # doctest: +ELLIPSIS
     3.571...
     """
-    c, p, m = _f64(ctau_m, momentum_gev, mass_gev)
+    c = check_real("ctau_m", ctau_m, 0.0, low_open=False, unit="m", finite=False)
+    p = check_real("momentum_gev", momentum_gev, 0.0, low_open=False, unit="GeV")
+    m = check_real("mass_gev", mass_gev, 0.0, unit="GeV")
     return np.asarray(c * p / m, dtype=np.float64)
 
 

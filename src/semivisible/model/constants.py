@@ -60,3 +60,11 @@ M_PI0_GEV: float = 0.1349768
 
 #: Charged-kaon mass in GeV, PDG 2024 (493.677 MeV).
 M_K_CHARGED_GEV: float = 0.493677
+
+#: The model's ranges. eps is a mixing angle, |eps| <= 1; alpha_D = g_D^2/(4 pi) <= 4 pi keeps g_D <= 4 pi
+#: (perturbative unitarity, the usual bound); m_A' from 1 keV (below, every visible channel and the relic
+#: annihilation are closed) to 1 TeV, far beyond any experiment here. GeV for masses.
+EPS_MAX: float = 1.0
+ALPHA_D_MAX: float = 4.0 * 3.141592653589793
+MA_MIN_GEV: float = 1e-6
+MA_MAX_GEV: float = 1000.0

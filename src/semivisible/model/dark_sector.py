@@ -27,9 +27,9 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from semivisible.errors import LandauPoleWarning, ParameterError
+from semivisible.errors import LandauPoleWarning, ParameterError, check_real
 from semivisible.model import aprime, chi2_decay
-from semivisible.model.constants import M_E_GEV, M_MU_GEV
+from semivisible.model.constants import ALPHA_D_MAX, EPS_MAX, M_E_GEV, M_MU_GEV, MA_MAX_GEV, MA_MIN_GEV
 from semivisible.model.g2_loop import delta_a_mu
 from semivisible.vocabulary import with_rule_keys
 
@@ -50,16 +50,16 @@ BENCHMARK_SPLITTING = 0.4
 #: Above this alpha_D the dark coupling runs into a Landau pole below ~1 TeV: arXiv:2107.02021, refs. [21, 22]
 #: there. (Davoudiasl and Marciano, arXiv:1502.07383, study the running and suggest the tighter alpha_D <~ 0.1.)
 LANDAU_POLE_ALPHA_D = 0.2
+#: The model's ranges (:mod:`semivisible.model.constants`): eps in (0, 1], alpha_D in (0, 4 pi], m_A' in
+#: [1 keV, 1 TeV].
+EPS_RANGE = (0.0, EPS_MAX)
+ALPHA_D_RANGE = (0.0, ALPHA_D_MAX)
+MA_RANGE_GEV = (MA_MIN_GEV, MA_MAX_GEV)
 
 
-def _positive(name: str, value: float) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(name, value, f"{name} > 0 (a real number)") from None
-    if not math.isfinite(x) or x <= 0.0:
-        raise ParameterError(name, value, f"{name} > 0 and finite")
-    return x
+def _positive(name: str, value: float, high: float = math.inf, low: float = 0.0) -> float:
+    """A finite real number in (low, high] ([low, high] for low > 0; booleans and non-numbers are refused)."""
+    return float(check_real(name, value, low, high, low_open=low == 0.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,8 @@ class DarkSector:
     """One point of the pseudo-Dirac dark-photon model. Masses in GeV.
 
     Raises:
-        ParameterError: a mass, eps or alpha_d is not positive, or Delta is not in (0, m_A' - 2 m_chi1).
+        ParameterError: ma not in [1e-6, 1000] GeV, eps not in (0, 1], alpha_d not in (0, 4 pi], a mass not positive,
+            or Delta not in (0, m_A' - 2 m_chi1). Every value must be a finite real number (not a bool).
 
     Warns:
         LandauPoleWarning: alpha_d > 0.2.
@@ -85,8 +86,10 @@ class DarkSector:
     _cache: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
+        highs = {"ma": MA_RANGE_GEV[1], "eps": EPS_RANGE[1], "alpha_d": ALPHA_D_RANGE[1]}
         for name in ("ma", "eps", "alpha_d", "mchi1", "delta"):
-            object.__setattr__(self, name, _positive(name, getattr(self, name)))
+            low = MA_RANGE_GEV[0] if name == "ma" else 0.0
+            object.__setattr__(self, name, _positive(name, getattr(self, name), highs.get(name, math.inf), low))
         delta_max = self.ma - 2.0 * self.mchi1
         if delta_max <= 0.0:
             raise ParameterError(
@@ -123,8 +126,8 @@ class DarkSector:
         ...
         semivisible.errors.ParameterError: splitting = 1.5 is out of range: allowed 0 < splitting < ratio - 2 = 1
         """
-        ma = _positive("ma", ma)
-        ratio = _positive("ratio", ratio)
+        ma = _positive("ma", ma, MA_RANGE_GEV[1], MA_RANGE_GEV[0])
+        ratio = _positive("ratio", ratio, 1e6)
         if ratio <= 2.0:
             raise ParameterError("ratio", ratio, "ratio = ma/mchi1 > 2 (A' -> chi1 chi2 must be open)")
         splitting = _positive("splitting", splitting)
@@ -251,8 +254,15 @@ class DarkSector:
 
     @property
     def k_factor(self) -> float:
-        """K = exact / approximate chi2 -> chi1 e+ e- width (the paper: 0.640 +- 0.004)."""
-        return self.gamma_chi2_ee / self.gamma_chi2_approx
+        """K = exact / approximate chi2 -> chi1 e+ e- width (the paper: 0.640 +- 0.004).
+
+        Both widths are proportional to eps^2; where that underflows (eps <~ 1e-150) K is taken at eps = 1e-3.
+        """
+        approx = self.gamma_chi2_approx
+        if approx > 0.0:
+            return self.gamma_chi2_ee / approx
+        m1, m2 = self.mchi1, self.mchi2
+        return float(chi2_decay.k_factor(self.ma, 1e-3, self.alpha_d, m1, m2))
 
     @property
     def ctau_chi2_m(self) -> float:

@@ -74,10 +74,17 @@ class ShowerConfig:
     seed: int = 20210705
 
     def __post_init__(self) -> None:
+        for name in ("beam_energy_gev", "beam_energy_spread_gev", "thickness_x0", "threshold_gev", "y_min"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ParameterError(name, value, f"{name}: a finite real number")
+        if isinstance(self.n_primaries, bool) or not isinstance(self.n_primaries, int):
+            raise ParameterError("n_primaries", self.n_primaries, "an integer")
+        # Bounds that keep one shower in memory and time: the cost grows like n_primaries x E / threshold.
         checks = [
-            ("beam_energy_gev", self.beam_energy_gev > 0, "beam_energy_gev > 0"),
+            ("beam_energy_gev", 0 < self.beam_energy_gev <= 1e4, "0 < beam_energy_gev <= 1e4"),
             ("beam_energy_spread_gev", self.beam_energy_spread_gev >= 0, "beam_energy_spread_gev >= 0"),
-            ("thickness_x0", self.thickness_x0 > 0, "thickness_x0 > 0"),
+            ("thickness_x0", 0 < self.thickness_x0 <= 500, "0 < thickness_x0 <= 500"),
             (
                 "threshold_gev",
                 0 < self.threshold_gev < self.beam_energy_gev,
@@ -85,7 +92,7 @@ class ShowerConfig:
             ),
             ("y_min", 0 < self.y_min < 0.1, "0 < y_min < 0.1"),
             ("spectrum", self.spectrum in ("tsai", "approx-a"), "'tsai' or 'approx-a'"),
-            ("n_primaries", self.n_primaries >= 1, "n_primaries >= 1"),
+            ("n_primaries", 1 <= self.n_primaries <= 2_000_000, "1 <= n_primaries <= 2000000"),
         ]
         for name, ok, allowed in checks:
             if not ok:

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from semivisible._numerics import gauss_legendre_unit
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_real
 from semivisible.model.constants import ALPHA_EM, M_E_GEV
 from semivisible.production.form_factors import chi
 from semivisible.production.materials import Material, get_material
@@ -65,6 +65,15 @@ GEV2_TO_PB = 0.3893793721e9
 
 def _target(target: str | Material) -> Material:
     return target if isinstance(target, Material) else get_material(target)
+
+
+def _check_kinematics(ma: ArrayLike, energy: ArrayLike, eps: ArrayLike) -> None:
+    """m_A' > 0, 0 < E0 <= 20 TeV with E0 > m_A' (an A' must be producible), 0 <= eps <= 1; else ParameterError."""
+    m = check_real("ma", ma, 0.0, unit="GeV")
+    e = check_real("energy", energy, 0.0, 2e4, unit="GeV")
+    check_real("eps", eps, 0.0, 1.0, low_open=False)
+    if np.any(np.broadcast_to(e, np.broadcast_shapes(e.shape, m.shape)) <= m):
+        raise ParameterError("energy", float(np.min(e)), f"energy > ma = {float(np.max(m)):g} GeV")
 
 
 def _check_method(method: str) -> None:
@@ -190,6 +199,7 @@ def sigma_iww_analytic(
     >>> round(float(sigma_iww_analytic(0.0167, 150.0, 1e-4)))  # 4189 pb with DMG4's alpha = 1/137, A = 207
     4185
     """
+    _check_kinematics(ma, energy, eps)
     m, e, ep = (np.asarray(v, dtype=np.float64) for v in (ma, energy, eps))
     mat = _target(target)
     beta = np.sqrt(np.clip(1.0 - m**2 / e**2, 0.0, None))
@@ -212,6 +222,8 @@ def dsigma_dx(
     True
     """
     _check_method(method)
+    _check_kinematics(ma, energy, eps)
+    check_real("x", x, 0.0, 1.0, low_open=False)
     if method == "iww":
         return dsigma_dx_iww(ma, energy, x, eps, target)
     if method == "ww":
@@ -244,6 +256,8 @@ def sigma_total(
     True
     """
     _check_method(method)
+    _check_kinematics(ma, energy, eps)
+    check_real("x_min", x_min, 0.0, 1.0, low_open=False, high_open=True)
     m, e, ep, xm = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (ma, energy, eps, x_min)))
     if method == "etl":
         from semivisible.production.etl import load_etl_table

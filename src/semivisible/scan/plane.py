@@ -216,12 +216,21 @@ class ScanResult:
         atomic_write_text(path, json.dumps(payload, separators=(",", ":"), default=str))
 
 
+#: The largest grid a scan accepts (a 3000 x 3000 plane; its arrays take ~0.5 GB).
+_MAX_GRID_POINTS = 9_000_000
+
+
 def _grid(ma_or_x: ArrayLike, y: ArrayLike, names: str) -> tuple[FloatArray, FloatArray]:
     """The two scan axes as 1-D float arrays of at least 2 values each."""
-    xa = np.asarray(ma_or_x, dtype=np.float64)
-    ya = np.asarray(y, dtype=np.float64)
+    try:
+        xa = np.asarray(ma_or_x, dtype=np.float64)
+        ya = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError("grid", (ma_or_x, y), f"two 1-D arrays of numbers for {names}") from None
     if xa.ndim != 1 or ya.ndim != 1 or xa.size < 2 or ya.size < 2:
         raise ParameterError("grid", (xa.shape, ya.shape), f"1-D arrays of at least 2 values for {names}")
+    if xa.size * ya.size > _MAX_GRID_POINTS:
+        raise ParameterError("grid", (xa.size, ya.size), f"at most {_MAX_GRID_POINTS:,} points ({names})")
     return xa, ya
 
 
@@ -368,6 +377,77 @@ def _column_from_grid(grid: SignalGrid, job: _Column) -> tuple[FloatArray, Float
     return grid.yields(ma, f, eps, ad)
 
 
+def _int_or_none(name: str, value: Any, low: int, high: int) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= int(value) <= high:
+        raise ParameterError(name, value, f"an integer {low} <= {name} <= {high}")
+
+
+def _check_scan_inputs(
+    search: Any,
+    x_name: str,
+    y_name: str,
+    eps: Any,
+    alpha_d: Any,
+    ratio: Any,
+    splitting: Any,
+    reference: Any,
+    cl: Any,
+    n_primaries: Any,
+    max_events: Any,
+    executor: Any,
+    workers: Any,
+    scheduler: Any,
+    mass_nodes: Any,
+    splitting_nodes: Any,
+) -> None:
+    """Every input of a scan, checked before any work or cache lookup (ParameterError names the first bad one)."""
+    from semivisible.cosmo.g2 import get_reference
+    from semivisible.errors import check_real
+    from semivisible.model.dark_sector import ALPHA_D_RANGE, EPS_RANGE
+    from semivisible.scan.executors import EXECUTORS
+
+    if not isinstance(search, Search):
+        raise ParameterError("search", search, "a Search (semivisible.search.Search.load(name_or_path))")
+    if x_name not in X_AXES:
+        raise ParameterError("x_name", x_name, "one of " + ", ".join(X_AXES))
+    if y_name not in Y_AXES:
+        raise ParameterError("y_name", y_name, "one of " + ", ".join(Y_AXES))
+    if isinstance(eps, str):
+        if eps != "g2":
+            raise ParameterError("eps", eps, "a number in (0, 1], or 'g2' (the central g-2 value at each m_A')")
+    else:
+        check_real("eps", eps, *EPS_RANGE)
+    check_real("alpha_d", alpha_d, *ALPHA_D_RANGE)
+    check_real("ratio", ratio, 2.0, 1e6)
+    check_real("splitting", splitting, 0.0, float(ratio) - 2.0, high_open=True)
+    if not isinstance(reference, str):
+        raise ParameterError("reference", reference, "the name of a g-2 reference")
+    get_reference(reference)
+    check_real("cl", cl, 0.0, 1.0, high_open=True)
+    _int_or_none("n_primaries", n_primaries, 100, 2_000_000)
+    _int_or_none("max_events", max_events, 100, 100_000_000)
+    _int_or_none("mass_nodes", mass_nodes, 2, 1000)
+    _int_or_none("splitting_nodes", splitting_nodes, 2, 1000)
+    if executor is not None and executor not in EXECUTORS:
+        raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
+    _int_or_none("workers", workers, 1, 1024)
+    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
+        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://host:8786")
+
+
+def _check_axes(search: Search, x_name: str, xa: FloatArray, y_name: str, ya: FloatArray, ratio: float) -> None:
+    """The axis values: finite and positive, in the model's ranges, and m_A' within the experiment's production."""
+    from semivisible.errors import check_real
+    from semivisible.model.dark_sector import ALPHA_D_RANGE, EPS_RANGE
+
+    check_real(x_name, xa, 0.0, unit="GeV")
+    search.signal.check_ma(xa if x_name == "ma" else ratio * xa)
+    ranges = {"eps": EPS_RANGE, "alpha_d": ALPHA_D_RANGE, "splitting": (0.0, 1e6)}
+    check_real(y_name, ya, *ranges[y_name])
+
+
 def scan_plane(
     x_name: str,
     x: ArrayLike,
@@ -419,22 +499,16 @@ def scan_plane(
 
     The result does not depend on the executor or on a resume (every table is seeded by its inputs).
     """
-    if not isinstance(search, Search):
-        raise ParameterError("search", search, "a Search (semivisible.search.Search.load(name_or_path))")
+    _check_scan_inputs(
+        search, x_name, y_name, eps, alpha_d, ratio, splitting, reference, cl, n_primaries, max_events, executor,
+        workers, scheduler, mass_nodes, splitting_nodes,
+    )  # fmt: skip
     if workers is None:
         workers = default_workers()
     if executor is None:
         executor = "processes" if workers > 1 else "serial"
-    if x_name not in X_AXES:
-        raise ParameterError("x_name", x_name, "one of " + ", ".join(X_AXES))
-    if y_name not in Y_AXES:
-        raise ParameterError("y_name", y_name, "one of " + ", ".join(Y_AXES))
-    if isinstance(eps, str) and eps != "g2":
-        raise ParameterError("eps", eps, "a number > 0, or 'g2' (the central g-2 value at each m_A')")
     xa, ya = _grid(x, y, f"{x_name} and {y_name}")
-    for name, values in ((x_name, xa), (y_name, ya)):
-        if not np.all(np.isfinite(values)) or np.any(values <= 0):
-            raise ParameterError(name, values.tolist(), f"{name} > 0 and finite at every grid point")
+    _check_axes(search, x_name, xa, y_name, ya, ratio)
     fixed_eps = None if isinstance(eps, str) else float(eps)
     if y_name == "splitting" and max_events is None:
         max_events = 30_000  # one table per point: thinned, the MC error grows accordingly
@@ -469,7 +543,7 @@ def scan_plane(
 
     def build() -> tuple[dict[str, Any], dict[str, Any]]:
         fresh.append(True)
-        ck = None if checkpoint is None else Checkpoint(checkpoint, key)
+        ck = None if checkpoint is None else Checkpoint(checkpoint, key, n_y=ya.size)
         run: dict[str, Any] = {"executor": executor, "workers": workers, "scheduler": scheduler}
         if mass_nodes is None:
             columns = run_columns(_column_yields, jobs, **run, checkpoint=ck, progress=progress)
@@ -680,8 +754,8 @@ def default_axis(
     >>> default_axis("eps", 3).tolist()[0]
     1e-05
     """
-    if n < 2:
-        raise ParameterError(f"n ({name})", n, "n >= 2")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 2 <= n <= 3000:
+        raise ParameterError(f"n ({name})", n, "an integer 2 <= n <= 3000")
     if bounds is None:
         if name == "mchi1":
             lo, hi = _DEFAULT_RANGES["ma"][0] / ratio, _DEFAULT_RANGES["ma"][1] / ratio

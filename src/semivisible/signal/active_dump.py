@@ -30,9 +30,10 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_real
 from semivisible.experiments import Experiment
 from semivisible.model import aprime as aprime_widths
+from semivisible.model.constants import ALPHA_D_MAX, EPS_MAX, M_E_GEV
 from semivisible.model.dark_sector import BENCHMARK_RATIO, DarkSector
 from semivisible.signal.events import expected_events
 from semivisible.signal.grid import NodeJob, SignalGrid
@@ -62,6 +63,28 @@ class ActiveDumpSignal:
             raise ParameterError("experiment", exp.name, f"an experiment of kind {self.kind!r}, not {exp.kind!r}")
         self.experiment = exp
 
+    @property
+    def ma_range_gev(self) -> tuple[float, float]:
+        """The A' masses (GeV) this experiment's production covers: the ETL table's range for ``method = "etl"``
+        (1 MeV - 3 GeV), else up to the minimal A' energy of the selection."""
+        exp = self.experiment
+        cut = exp.min_aprime_energy_gev
+        if exp.spec.production.method == "etl":
+            from semivisible.production.etl import load_etl_table
+
+            axis = load_etl_table(exp.radiator.name).ma_gev
+            return float(axis[0]), min(float(axis[-1]), cut)
+        return 2.0 * M_E_GEV, cut
+
+    def check_ma(self, ma: ArrayLike) -> None:
+        """Refuse A' masses outside :attr:`ma_range_gev`, naming the range and the production method."""
+        lo, hi = self.ma_range_gev
+        method = self.experiment.spec.production.method
+        check_real(
+            "ma", ma, lo * (1.0 - 1e-9), hi * (1.0 + 1e-9), low_open=False, high_open=True,
+            unit=f"GeV (what the {self.experiment.name} production covers, method {method})",
+        )  # fmt: skip
+
     def _require_signatures(self) -> None:
         spec = self.experiment.spec
         if spec.s1 is None or spec.s2 is None or spec.detector is None:
@@ -74,6 +97,7 @@ class ActiveDumpSignal:
 
     def table(self, point: DarkSector, *, n_primaries: int | None = None, max_events: int | None = None) -> SignalTable:
         """The (disk-cached) signal table of the masses of ``point``."""
+        self.check_ma(point.ma)
         prod = None if n_primaries is None else production_table_for(point.ma, self.experiment, n_primaries=n_primaries)
         return build_signal_table(point, self.experiment, table=prod, max_events=max_events)
 
@@ -97,8 +121,11 @@ class ActiveDumpSignal:
         signal table, reweighted in lambda and BR.
         """
         self._require_signatures()
+        self.check_ma(point.ma)
         exp = self.experiment
-        e, ad = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), np.asarray(alpha_d, dtype=np.float64))
+        e, ad = np.broadcast_arrays(
+            check_real("eps", eps, 0.0, EPS_MAX), check_real("alpha_d", alpha_d, 0.0, ALPHA_D_MAX)
+        )
         if not point.chi2_stable and point.ma < exp.min_aprime_energy_gev:
             return self.events(self.table(point, n_primaries=n_primaries, max_events=max_events), e, ad)
         zero = np.zeros(e.shape)

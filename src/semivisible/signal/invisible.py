@@ -47,7 +47,15 @@ def production_table_for(
     n_primaries: int | None = None,
     use_cache: bool = True,
 ) -> ProductionTable:
-    """The A' production table of mass ``ma`` (GeV) in ``experiment``'s target and beam."""
+    """The A' production table of mass ``ma`` (GeV) in ``experiment``'s target and beam.
+
+    Raises:
+        ParameterError: ``n_primaries`` not an integer in [100, 2 000 000], or an unknown ``method``.
+    """
+    if n_primaries is not None and (
+        isinstance(n_primaries, bool) or not isinstance(n_primaries, int) or not 100 <= n_primaries <= 2_000_000
+    ):
+        raise ParameterError("n_primaries", n_primaries, "an integer 100 <= n_primaries <= 2000000")
     return build_production_table(
         ma,
         shower=experiment.shower_config(n_primaries=n_primaries),

@@ -455,7 +455,8 @@ def _build_signal_table(
     # threshold, the fraction with R < cut. An efficiency quoted by the experiment replaces the modelled cut.
     w_slices = weight[:, None] * ds * a_i[:, None]
     denom = float((w_slices * energy_ok).sum())
-    r_eff_model = float((w_slices * pass_frac).sum() / denom) if denom > 0 else float("nan")
+    # No decay above the energy threshold: nothing passes the S1 selection, the efficiency is 0 (never a NaN).
+    r_eff_model = float((w_slices * pass_frac).sum() / denom) if denom > 0 else 0.0
     r_eff = r_eff_model
     if s1.r_cut_efficiency is not None:
         r_eff = float(s1.r_cut_efficiency.at(point.ma))

@@ -82,7 +82,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_real
 from semivisible.io.cache import cached_arrays
 from semivisible.stats.counting import upper_limit_counting
 from semivisible.stats.model import CountingModel, CountingSpec
@@ -593,7 +593,7 @@ def cls_of_signal(s1: ArrayLike, s2: ArrayLike, spec: CountingSpec, *, no_system
     """CLs of the signals ``s1`` (S1) and ``s2`` (S2) in events, vectorised (arrays broadcast).
 
     Zero observed events: the exact closed form :func:`cls_zero_observed` of ``s1 + s2``. Otherwise a lookup in
-    the specification's :class:`EventLimitTable` (90% CL grid).
+    the specification's :class:`EventLimitTable` (90% CL grid). Signals must be finite and >= 0 (events).
 
     >>> na64 = CountingSpec((0, 0), (0.19, 0.53), (0.07, 0.17), signal_systematic=0.2)
     >>> round(float(cls_of_signal(1.0, 1.302585, na64, no_systematics=True)), 6)
@@ -602,8 +602,8 @@ def cls_of_signal(s1: ArrayLike, s2: ArrayLike, spec: CountingSpec, *, no_system
     (1, 2)
     """
     spec = _spec_of(spec, no_systematics)
-    a = np.asarray(s1, dtype=np.float64)
-    b = np.asarray(s2, dtype=np.float64)
+    a = check_real("s1", s1, 0.0, low_open=False)
+    b = check_real("s2", s2, 0.0, low_open=False)
     if not any(spec.n_observed):
         return cls_zero_observed(a + b, spec.signal_systematic)
     return event_limit_table(spec).cls(a, b)
