@@ -99,8 +99,10 @@ def limit_cmd(
     with _user_errors():
         if mode != "invisible":
             raise ParameterError("mode", mode, "invisible (the semi-visible modes come with the signal chain)")
-        if not (math.isfinite(ma_min) and math.isfinite(ma_max) and 0 < ma_min < ma_max):
-            raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} > 0, both finite")
+        if not (math.isfinite(ma_min) and ma_min > 0):
+            raise ParameterError("ma_min", ma_min, "ma_min > 0 (GeV), finite")
+        if not (math.isfinite(ma_max) and ma_max > ma_min):
+            raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} GeV, finite")
         if not 2 <= n_masses <= 1000:
             raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
         exp = Search.load(experiment).experiment

@@ -69,10 +69,9 @@ class G2Reference:
     source: str = ""
 
     def __post_init__(self) -> None:
-        if not math.isfinite(self.delta_a_mu):
-            raise ParameterError("delta_a_mu", self.delta_a_mu, "a finite number")
-        if not (math.isfinite(self.sigma) and self.sigma > 0):
-            raise ParameterError("delta_a_mu_error", self.sigma, "delta_a_mu_error > 0 and finite")
+        # a_mu itself is 1.166e-3: an anomaly or an error beyond 1e-4 (10% of a_mu) is not a measurement.
+        check_real("delta_a_mu", self.delta_a_mu, -1e-4, 1e-4, low_open=False)
+        check_real("delta_a_mu_error", self.sigma, 0.0, 1e-4)
 
 
 @cache
