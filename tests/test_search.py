@@ -68,3 +68,17 @@ def test_a_worker_refuses_a_file_that_changed() -> None:
     assert load_job_experiment(exp.path, exp.identity) is exp
     with pytest.raises(ParameterError, match="the file the job was made from"):
         load_job_experiment(exp.path, "0" * 64)
+
+
+def test_api_misuse_is_a_parameter_error() -> None:
+    """Probe findings: arrays for a model point, a string for a point, bad MC statistics and cl."""
+    search = Search.load(DEFAULT_EXPERIMENT)
+    point = DarkSector.from_benchmark(0.3, 6e-3)
+    with pytest.raises(ParameterError, match="a single number"):
+        DarkSector.from_benchmark(np.array([0.3, 0.4]), 1e-3)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="point"):
+        search.evaluate("point")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="max_events"):
+        search.expected(point, max_events=0)
+    with pytest.raises(ParameterError, match="cl"):
+        search.evaluate(point, cl=0.999999)

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from semivisible.cosmo.g2 import DEFAULT_REFERENCE, FIG4_REFERENCES
 from semivisible.cosmo.relic import relic_line
+from semivisible.errors import ParameterError
 from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.io.cache import atomic_write_text
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
@@ -140,7 +141,23 @@ def compute(
 ) -> Reproduction:
     """Scan every plane of :data:`PLANES` on ``n_x`` x ``n_y`` points (signal tables on node grids) and the relic
     line. ``progress(label, done, total)`` is told about each plane's columns."""
+    # Every input is checked before the first plane is scanned (a bad --fig5-bottom-mass-nodes used to surface
+    # only when the fourth plane started).
+    from semivisible.scan.plane import _check_scan_inputs
+
     searches = {name: Search.load(name) for name in {p.experiment for p in PLANES}}
+    for name, nodes in (("mass_nodes", mass_nodes), ("fig5_bottom_mass_nodes", fig5_bottom_mass_nodes)):
+        if isinstance(nodes, bool) or not isinstance(nodes, int) or not 2 <= nodes <= 1000:
+            raise ParameterError(name, nodes, f"an integer 2 <= {name} <= 1000")
+    for recipe in PLANES:
+        x_name, y_name = parse_plane(recipe.plane)
+        default_axis(x_name, n_x, ratio=BENCHMARK_RATIO)
+        default_axis(y_name, n_y, ratio=BENCHMARK_RATIO)
+        _check_scan_inputs(
+            searches[recipe.experiment], x_name, y_name, "g2", BENCHMARK_ALPHA_D, BENCHMARK_RATIO,
+            BENCHMARK_SPLITTING, DEFAULT_REFERENCE, 0.9, None, recipe.max_events, executor, workers, scheduler,
+            mass_nodes, splitting_nodes,
+        )  # fmt: skip
     planes: dict[str, ScanResult] = {}
     for recipe in PLANES:
         x_name, y_name = parse_plane(recipe.plane)

@@ -103,6 +103,8 @@ class Search:
     ) -> Yields:
         """Expected events per signature at the masses of ``point``, for arrays of eps and alpha_D (default: the
         point's own values)."""
+        if not isinstance(point, DarkSector):
+            raise ParameterError("point", point, "a DarkSector (semivisible.DarkSector.from_benchmark(ma, eps))")
         e = point.eps if eps is None else eps
         ad = point.alpha_d if alpha_d is None else alpha_d
         return self.signal.expected(point, e, ad, n_primaries=n_primaries, max_events=max_events)
@@ -121,8 +123,10 @@ class Search:
         Returns S1 and S2 events, CLs (exact multibin), ``excluded`` (CLs < 1 - cl), the observed and expected
         event limits at the point's S1 fraction, and ``signal_over_limit`` = (S1 + S2)/s_up,obs.
         """
-        if not (0.0 < cl < 1.0):
-            raise ParameterError("cl", cl, "0 < cl < 1")
+        if not isinstance(point, DarkSector):
+            raise ParameterError("point", point, "a DarkSector (semivisible.DarkSector.from_benchmark(ma, eps))")
+        if isinstance(cl, bool) or not isinstance(cl, int | float) or not 0.5 <= cl <= 0.999:
+            raise ParameterError("cl", cl, "0.5 <= cl <= 0.999")
         y = self.expected(point)
         a, b = float(y.s1), float(y.s2)
         cls = float(self.cls(a, b, no_systematics=no_systematics))

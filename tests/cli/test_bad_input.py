@@ -57,6 +57,13 @@ def _finite_json(obj: Any) -> bool:
         (["reproduce", "--out", "{tmp}/file"], "this path is a file"),
         (["reproduce", "--out", "{tmp}/r", "--n-x", "1000000"], "n (ma) = 1000000"),
         (["upper-limit", "--cl", "1.5"], "cl = 1.5"),
+        (["g2", "--ma", "5000"], "ma = 5000.0"),
+        (["g2", "--ma", "0.3", "--delta-a-mu", "1e308", "--delta-a-mu-error", "1"], "delta_a_mu = 1e+308"),
+        (["relic", "--ma", "1000"], "ma = 1000.0"),
+        (["reproduce", "--out", "{tmp}/r", "--fig5-bottom-mass-nodes", "1"], "fig5_bottom_mass_nodes = 1"),
+        (["scan", "--out", "{tmp}/s", "--plane", "ma-splitting", "--y-range", "0.5", "1.5"], "0 < splitting < 1"),
+        (["point", "--ma", "0.3", "--eps", "6e-3", "--experiment", "a" * 5000], "experiment = 'aaaa"),
+        (["limit", "--ma-min", "nan"], "ma_min = nan"),
     ],
 )
 def test_bad_input_exits_2_with_a_message(tmp_path: Path, args: list[str], needle: str) -> None:
@@ -107,3 +114,10 @@ def test_g2_and_relic_commands_never_traceback(ma: float, alpha_d: float) -> Non
         assert "Traceback" not in out + err
         if code == 0:
             assert _finite_json(json.loads(out))
+
+
+def test_messages_are_one_line(tmp_path: Path) -> None:
+    """A long message is not wrapped at 80 columns when stderr is not a terminal."""
+    code, _, err = run("g2", "--ma", "0.3", "--reference", "nope")
+    assert code == 2
+    assert err.count("\n") == 1

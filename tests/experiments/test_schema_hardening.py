@@ -124,7 +124,7 @@ PROBE_FAILURES = [
         FULL,
         b"signal_systematic = { value = 0.20",
         b"signal_systematic = { value = -0.20",
-        ("s1.signal_systematic", "-0.2", "0 <= value < 10"),
+        ("s1.signal_systematic", "-0.2", "0 <= value <= 1"),
         id="negative-systematic",
     ),
 ]
@@ -166,7 +166,8 @@ BOUNDS = [
     ("value = 0.19, error = 0.07", "value = 0.19, error = -0.07", ("s1.background.error", "-0.07")),
     ("value = 0.19, error = 0.07", "value = 0.19, error = inf", ("s1.background.error", "inf", "finite")),
     ("value = 0.19, error = 0.07", "value = 0.0, error = 0.07", ("s1", "background.error = 0.07", "known zero")),
-    ("signal_systematic = { value = 0.20", "signal_systematic = { value = 10.0", ("s1.signal_systematic", "< 10")),
+    ("signal_systematic = { value = 0.20", "signal_systematic = { value = 1.5", ("s1.signal_systematic", "<= 1")),
+    ("value = 0.19, error = 0.07", "value = 25.0, error = 0.07", ("s1.background", "<= 10")),
     ("energy_threshold_gev = { value = 5.0", "energy_threshold_gev = { value = -1.0", ("s1.energy_threshold_gev",)),
     ("energy_threshold_gev = { value = 5.0", "energy_threshold_gev = { value = 100.0", ("s1.energy_threshold_gev",)),
     ("core_fraction = { value = 0.707", "core_fraction = { value = nan", ("detector.shower.core_fraction", "nan")),

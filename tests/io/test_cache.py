@@ -117,3 +117,15 @@ def test_use_cache_false_writes_nothing(cache: Path) -> None:
     cached_arrays("t", {"k": 3}, build, use_cache=False)
     assert len(calls) == 2
     assert not cache_entry("t", {"k": 3})[0].exists()
+
+
+def test_an_entry_that_is_a_pipe_is_not_opened(cache: Path) -> None:
+    """A named pipe under an entry's name used to block the run forever."""
+    import os
+
+    build, _ = _counting_builder(np.arange(3.0))
+    path = cache_entry("t", {"k": 9})[0]
+    os.mkfifo(path)
+    with pytest.warns(CacheWarning, match="not a regular file"):
+        arrays, _ = cached_arrays("t", {"k": 9}, build)
+    np.testing.assert_array_equal(arrays["x"], np.arange(3.0))

@@ -71,3 +71,11 @@ def test_widths_are_finite_or_refused(ma: float, eps: float, alpha_d: float) -> 
     assert np.isfinite(total)
     assert total >= 0
     assert all(np.isfinite(v) for v in brs.values())
+
+
+def test_chi2_must_be_the_heavier_state() -> None:
+    """k_factor with mchi2 = mchi1 was NaN and a width with mchi2 < mchi1 was positive."""
+    with pytest.raises(ParameterError, match="mchi2"):
+        chi2_decay.k_factor(0.3, 1e-3, 0.1, 0.1, 0.1)
+    with pytest.raises(ParameterError, match="mchi2"):
+        chi2_decay.gamma_chi2_to_chi1_ee(0.3, 1e-3, 0.1, 0.14, 0.1)

@@ -114,17 +114,16 @@ def test_any_plane_mchi1_vs_eps_equals_the_ma_eps_plane() -> None:
 
 
 def test_ma_splitting_plane_with_fixed_eps() -> None:
+    from semivisible import ParameterError
     from semivisible.scan.plane import scan_plane
 
-    res = scan_plane(
-        "ma", np.array([0.2, 0.3]), "splitting", np.array([0.2, 0.4, 1.5]), NA64, eps=5e-3, max_events=4000
-    )
+    res = scan_plane("ma", np.array([0.2, 0.3]), "splitting", np.array([0.2, 0.4]), NA64, eps=5e-3, max_events=4000)
     assert res.plane == "ma-splitting"
     assert res.meta["eps"] == 5e-3
-    # splitting >= ratio - 2 = 1: A' -> chi1 chi2 is closed, no signal.
-    assert np.all(res.s1[:, 2] == 0.0)
-    assert np.all(res.s2[:, 2] == 0.0)
-    assert np.all(res.s1[:, 0] + res.s2[:, 0] > res.s1[:, 1] + res.s2[:, 1])
+    assert np.all(res.s1 + res.s2 > 0.0)
+    # splitting >= ratio - 2 = 1: A' -> chi1 chi2 is closed; refused as for one model point, not a silent zero.
+    with pytest.raises(ParameterError, match="splitting"):
+        scan_plane("ma", np.array([0.2, 0.3]), "splitting", np.array([0.2, 0.4, 1.5]), NA64, eps=5e-3)
 
 
 def test_bad_plane_axes() -> None:

@@ -38,7 +38,7 @@ app = typer.Typer(
 )
 
 # Messages carry user input (paths, names): they are printed as plain text, never parsed as rich markup.
-_err = Console(stderr=True, markup=False, highlight=False)
+_err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)  # one line per message
 
 
 def _out() -> Console:

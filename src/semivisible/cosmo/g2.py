@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError, check_real
+from semivisible.model.constants import MA_MAX_GEV, MA_MIN_GEV
 from semivisible.model.g2_loop import delta_a_e, delta_a_lepton, delta_a_mu, eps_for_delta_a_mu, g2_loop_function
 from semivisible.vocabulary import with_rule_keys
 
@@ -182,7 +183,7 @@ def g2_band(
     >>> g2_band([0.1, 0.3]).eps_central.shape
     (2,)
     """
-    m = check_real("ma", ma, 0.0, unit="GeV")
+    m = check_real("ma", ma, MA_MIN_GEV, MA_MAX_GEV, low_open=False, unit="GeV")
     ref = get_reference(reference, delta_a_mu, delta_a_mu_error)
     scalar = m.ndim == 0
 

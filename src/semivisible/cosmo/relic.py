@@ -628,6 +628,11 @@ def _eps_relic_many(kernels: Sequence[_Kernel], target: float = OMEGA_DM_H2) -> 
     return np.exp(e1), xf
 
 
+#: The A' masses of the relic solver (GeV): the Standard-Model content of g_eff and the hadronic R it uses are
+#: those of the sub-GeV to few-GeV range this package is for; above ~100 GeV the freeze-out leaves its tables.
+RELIC_MA_RANGE_GEV = (1e-3, 100.0)
+
+
 def relic_point(
     ma: float,
     eps: float = 1e-3,
@@ -648,6 +653,14 @@ def relic_point(
     True
     """
     _check_dm_type(dm_type)
+    if (
+        isinstance(ma, bool)
+        or not isinstance(ma, int | float)
+        or not (RELIC_MA_RANGE_GEV[0] <= ma <= RELIC_MA_RANGE_GEV[1])
+    ):
+        raise ParameterError(
+            "ma", ma, f"{RELIC_MA_RANGE_GEV[0]:g} <= ma <= {RELIC_MA_RANGE_GEV[1]:g} GeV (the relic solver's range)"
+        )
     if dm_type == "pseudo-dirac":
         return DarkSector.build(ma, eps, alpha_d, ratio=ratio, splitting=splitting, mchi1=mchi1, delta=delta)
     for name, value in (("splitting", splitting), ("delta", delta)):

@@ -243,8 +243,18 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
     key = str(name_or_path)
     if key in shipped:
         return _load(str(shipped[key]))
+    if not key or len(key) > 4096 or "\x00" in key:
+        raise ParameterError(
+            "experiment",
+            key[:80] + ("..." if len(key) > 80 else ""),
+            "a shipped name or a .toml path (not empty, no null byte, at most 4096 characters)",
+        )
     path = Path(key)
-    if path.suffix == ".toml" or path.exists():
+    try:
+        exists = path.exists()
+    except OSError as err:  # a file name too long for the file system
+        raise ParameterError("experiment", key[:80] + "...", f"a readable TOML file path ({err.strerror})") from None
+    if path.suffix == ".toml" or exists:
         try:
             resolved = str(path.resolve())
         except (OSError, RuntimeError, ValueError) as err:  # a symlink loop, a NUL byte in the path

@@ -298,6 +298,9 @@ def load_entry(
     path, key = cache_entry(kind, inputs)
     if not path.exists():
         return None
+    if not path.is_file():  # a directory, a pipe or a device under an entry's name: never opened (a pipe would block)
+        warnings.warn(f"cache entry {path} is not a regular file; not used", CacheWarning, stacklevel=3)
+        return None
     try:
         arrays, meta = load_arrays(path)
         reason = _problem(arrays, meta, kind, key, check)

@@ -30,6 +30,8 @@ def check_writable_dir(name: str, path: str | os.PathLike[str]) -> Path:
     Nothing is created: the check walks up to the nearest existing ancestor and asks whether it is a writable
     directory, so that a command fails before its computation, not after.
     """
+    if not str(path).strip():
+        raise ParameterError(name, str(path), "a directory path (not empty)")
     p = Path(path)
     if p.exists():
         if not p.is_dir():

@@ -27,6 +27,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from semivisible.errors import LandauPoleWarning, ParameterError, check_real
 from semivisible.model import aprime, chi2_decay
 from semivisible.model.constants import ALPHA_D_MAX, EPS_MAX, M_E_GEV, M_MU_GEV, MA_MAX_GEV, MA_MIN_GEV
@@ -58,7 +60,9 @@ MA_RANGE_GEV = (MA_MIN_GEV, MA_MAX_GEV)
 
 
 def _positive(name: str, value: float, high: float = math.inf, low: float = 0.0) -> float:
-    """A finite real number in (low, high] ([low, high] for low > 0; booleans and non-numbers are refused)."""
+    """A finite real number in (low, high] ([low, high] for low > 0; booleans, arrays and non-numbers are refused)."""
+    if np.ndim(value) != 0:
+        raise ParameterError(name, value, "a single number (a model point has one value of each parameter)")
     return float(check_real(name, value, low, high, low_open=low == 0.0))
 
 

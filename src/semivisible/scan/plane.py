@@ -419,13 +419,15 @@ def _check_scan_inputs(
             raise ParameterError("eps", eps, "a number in (0, 1], or 'g2' (the central g-2 value at each m_A')")
     else:
         check_real("eps", eps, *EPS_RANGE)
+    if np.ndim(alpha_d) or np.ndim(eps if not isinstance(eps, str) else 0) or np.ndim(ratio) or np.ndim(splitting):
+        raise ParameterError("alpha_d", alpha_d, "single numbers for the fixed eps, alpha_d, ratio and splitting")
     check_real("alpha_d", alpha_d, *ALPHA_D_RANGE)
     check_real("ratio", ratio, 2.0, 1e6)
     check_real("splitting", splitting, 0.0, float(ratio) - 2.0, high_open=True)
     if not isinstance(reference, str):
         raise ParameterError("reference", reference, "the name of a g-2 reference")
     get_reference(reference)
-    check_real("cl", cl, 0.0, 1.0, high_open=True)
+    check_real("cl", cl, 0.5, 0.999, low_open=False)
     _int_or_none("n_primaries", n_primaries, 100, 2_000_000)
     _int_or_none("max_events", max_events, 100, 100_000_000)
     _int_or_none("mass_nodes", mass_nodes, 2, 1000)
@@ -444,8 +446,10 @@ def _check_axes(search: Search, x_name: str, xa: FloatArray, y_name: str, ya: Fl
 
     check_real(x_name, xa, 0.0, unit="GeV")
     search.signal.check_ma(xa if x_name == "ma" else ratio * xa)
-    ranges = {"eps": EPS_RANGE, "alpha_d": ALPHA_D_RANGE, "splitting": (0.0, 1e6)}
-    check_real(y_name, ya, *ranges[y_name])
+    if y_name == "splitting":  # A' -> chi1 chi2 must be open, as for one model point (DarkSector)
+        check_real("splitting", ya, 0.0, ratio - 2.0, high_open=True)
+    else:
+        check_real(y_name, ya, *(EPS_RANGE if y_name == "eps" else ALPHA_D_RANGE))
 
 
 def scan_plane(

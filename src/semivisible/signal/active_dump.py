@@ -50,6 +50,18 @@ from semivisible.signal.semivisible import (
 __all__ = ["ActiveDumpSignal"]
 
 
+def _check_statistics(n_primaries: object, max_events: object) -> None:
+    """MC statistics: None (the experiment's default) or integers within bounds."""
+    for name, value, low, high in (
+        ("n_primaries", n_primaries, 100, 2_000_000),
+        ("max_events", max_events, 100, 10**8),
+    ):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= int(value) <= high:
+            raise ParameterError(name, value, f"an integer {low} <= {name} <= {high}")
+
+
 class ActiveDumpSignal:
     """Signatures S1 and S2 of an active-dump experiment: expected events and MC errors for arrays of eps and
     alpha_D at one set of masses (module docstring)."""
@@ -98,6 +110,7 @@ class ActiveDumpSignal:
     def table(self, point: DarkSector, *, n_primaries: int | None = None, max_events: int | None = None) -> SignalTable:
         """The (disk-cached) signal table of the masses of ``point``."""
         self.check_ma(point.ma)
+        _check_statistics(n_primaries, max_events)
         prod = None if n_primaries is None else production_table_for(point.ma, self.experiment, n_primaries=n_primaries)
         return build_signal_table(point, self.experiment, table=prod, max_events=max_events)
 
@@ -122,6 +135,7 @@ class ActiveDumpSignal:
         """
         self._require_signatures()
         self.check_ma(point.ma)
+        _check_statistics(n_primaries, max_events)
         exp = self.experiment
         e, ad = np.broadcast_arrays(
             check_real("eps", eps, 0.0, EPS_MAX), check_real("alpha_d", alpha_d, 0.0, ALPHA_D_MAX)

@@ -58,6 +58,11 @@ __all__ = ["BinTerms", "CountingModel", "CountingSpec"]
 FloatArray = NDArray[np.float64]
 
 
+#: The largest count and background per bin: the exact CLs sums over every outcome, and its cost grows steeply
+#: with the counts (about a minute for the limit table of a bin with 10 events, hours with 300).
+MAX_COUNT = 10
+
+
 @dataclass(frozen=True)
 class CountingSpec:
     """The statistical specification of a multibin counting experiment (data only, no code).
@@ -81,15 +86,23 @@ class CountingSpec:
         if nb < 1 or len(self.background) != nb or len(self.background_error) != nb:
             raise ParameterError("background", self.background, f"one value per bin ({nb} bins, >= 1)")
         for n in self.n_observed:
-            if n < 0 or int(n) != n:
-                raise ParameterError("n_observed", self.n_observed, "non-negative integers")
+            if isinstance(n, bool) or not isinstance(n, int | float | np.integer | np.floating) or not math.isfinite(n):
+                raise ParameterError("n_observed", self.n_observed, "non-negative integers (not bools)")
+            if n < 0 or int(n) != n or n > MAX_COUNT:
+                raise ParameterError("n_observed", self.n_observed, f"integers 0 <= n <= {MAX_COUNT} per bin")
+        for b in (*self.background, *self.background_error):
+            if isinstance(b, bool) or not isinstance(b, int | float | np.integer | np.floating):
+                raise ParameterError("background", self.background, "real numbers")
+        if any(b > MAX_COUNT for b in self.background):
+            raise ParameterError("background", self.background, f"0 <= b <= {MAX_COUNT} events per bin")
         for b, db in zip(self.background, self.background_error, strict=True):
             if not (math.isfinite(b) and b >= 0):
                 raise ParameterError("background", self.background, "finite values >= 0")
             if not (math.isfinite(db) and db >= 0) or (b == 0 and db > 0):
                 raise ParameterError("background_error", self.background_error, "finite, >= 0, 0 if b = 0")
-        if not (math.isfinite(self.signal_systematic) and 0 <= self.signal_systematic < 10):
-            raise ParameterError("signal_systematic", self.signal_systematic, "0 <= sigma < 10")
+        sys_ = self.signal_systematic
+        if isinstance(sys_, bool) or not (isinstance(sys_, int | float) and math.isfinite(sys_) and 0 <= sys_ <= 1):
+            raise ParameterError("signal_systematic", sys_, "0 <= sigma <= 1 (a relative error)")
         object.__setattr__(self, "n_observed", tuple(int(n) for n in self.n_observed))
         object.__setattr__(self, "background", tuple(float(b) for b in self.background))
         object.__setattr__(self, "background_error", tuple(float(b) for b in self.background_error))
