@@ -107,6 +107,10 @@ class Search:
             raise ParameterError("point", point, "a DarkSector (semivisible.DarkSector.from_benchmark(ma, eps))")
         e = point.eps if eps is None else eps
         ad = point.alpha_d if alpha_d is None else alpha_d
+        try:
+            np.broadcast_shapes(np.shape(e), np.shape(ad))
+        except ValueError:
+            raise ParameterError("alpha_d", np.shape(ad), f"a shape that broadcasts with eps {np.shape(e)}") from None
         return self.signal.expected(point, e, ad, n_primaries=n_primaries, max_events=max_events)
 
     def cls(self, s1: ArrayLike, s2: ArrayLike, *, no_systematics: bool = False) -> NDArray[np.float64]:

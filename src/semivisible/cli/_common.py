@@ -104,7 +104,7 @@ def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return "inf" if math.isinf(value) else f"{value:.6g}"
+        return "infinite" if math.isinf(value) else f"{value:.6g}"
     return str(value)
 
 

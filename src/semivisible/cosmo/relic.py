@@ -86,7 +86,7 @@ from scipy.interpolate import CubicSpline
 from scipy.special import kve
 
 from semivisible.cosmo.thermo import g_star_sqrt, h_eff
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_real
 from semivisible.model.aprime import (
     gamma_aprime_to_chi1chi2,
     gamma_aprime_to_majorana_pair,
@@ -705,8 +705,7 @@ def eps_relic(
     True
     """
     point = relic_point(ma, 1e-3, alpha_d, ratio, splitting, mchi1, delta, dm_type)
-    if not (math.isfinite(omega_h2) and omega_h2 > 0):
-        raise ParameterError("omega_h2", omega_h2, "omega_h2 > 0")
+    check_real("omega_h2", omega_h2, 1e-6, 1.0, low_open=False)
     ker = _kernel_for(point, dm_type)
     eps, _ = _eps_relic_many([ker], omega_h2)
     value = float(eps[0])
@@ -747,7 +746,8 @@ def relic_line(
     _check_dm_type(dm_type)
     if dm_type == "pseudo-dirac" and splitting is None:
         splitting = 0.4
-    mas = np.atleast_1d(np.asarray(ma, dtype=np.float64))
+    check_real("omega_h2", omega_h2, 1e-6, 1.0, low_open=False)
+    mas = np.atleast_1d(check_real("ma", ma, *RELIC_MA_RANGE_GEV, low_open=False, unit="GeV"))
     if mas.ndim != 1 or mas.size == 0:
         raise ParameterError("ma", ma, "a non-empty 1-d array of masses in GeV")
     if use_cache:

@@ -183,6 +183,8 @@ def gamma_chi2_to_chi1_leptons(
     >>> float(w) > 0
     True
     """
+    if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or not 2 <= n_nodes <= 10_000:
+        raise ParameterError("n_nodes", n_nodes, "an integer 2 <= n_nodes <= 10000")
     ma, eps, ad, m1, m2, ml = _checked(ma, eps, alpha_d, mchi1, mchi2, lepton_mass)
     if gamma_aprime is None:
         ga = gamma_aprime_total(ma, eps, ad, m1, m2)

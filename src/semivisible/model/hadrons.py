@@ -347,7 +347,8 @@ def _model() -> _Model:
 # Building blocks
 # ----------------------------------------------------------------------------------------------------------
 def _prepare(sqrt_s_gev: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Return (input as float64 array, evaluation energy clipped to [2 m_pi, max])."""
+    """Return (input as float64 array, evaluation energy clipped to [2 m_pi, max]). NaN propagates (documented in
+    the tests: R(nan) is nan); R is 0 below the 2 m_pi threshold, negative values included; inf is the continuum."""
     x = np.asarray(sqrt_s_gev, dtype=np.float64)
     e = np.clip(np.nan_to_num(x, nan=0.0), 2.0 * M_PI_CHARGED_GEV, _model().max_sqrt_s)
     return x, np.asarray(e, dtype=np.float64)

@@ -69,7 +69,7 @@ def _target(target: str | Material) -> Material:
 
 def _check_kinematics(ma: ArrayLike, energy: ArrayLike, eps: ArrayLike) -> None:
     """m_A' > 0, 0 < E0 <= 20 TeV with E0 > m_A' (an A' must be producible), 0 <= eps <= 1; else ParameterError."""
-    m = check_real("ma", ma, 0.0, unit="GeV")
+    m = check_real("ma", ma, 1e-6, 1e3, low_open=False, unit="GeV")
     e = check_real("energy", energy, 0.0, 2e4, unit="GeV")
     check_real("eps", eps, 0.0, 1.0, low_open=False)
     if np.any(np.broadcast_to(e, np.broadcast_shapes(e.shape, m.shape)) <= m):
@@ -258,6 +258,8 @@ def sigma_total(
     _check_method(method)
     _check_kinematics(ma, energy, eps)
     check_real("x_min", x_min, 0.0, 1.0, low_open=False, high_open=True)
+    if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or not 2 <= n_nodes <= 10_000:
+        raise ParameterError("n_nodes", n_nodes, "an integer 2 <= n_nodes <= 10000")
     m, e, ep, xm = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (ma, energy, eps, x_min)))
     if method == "etl":
         from semivisible.production.etl import load_etl_table

@@ -511,6 +511,8 @@ def scan_plane(
         workers = default_workers()
     if executor is None:
         executor = "processes" if workers > 1 else "serial"
+    if progress is not None and not callable(progress):
+        raise ParameterError("progress", progress, "None or a function progress(done, total)")
     xa, ya = _grid(x, y, f"{x_name} and {y_name}")
     _check_axes(search, x_name, xa, y_name, ya, ratio)
     fixed_eps = None if isinstance(eps, str) else float(eps)
