@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CacheWarning", "LandauPoleWarning", "ParameterError", "SemivisibleWarning", "check_real"]
+__all__ = ["CacheWarning", "LandauPoleWarning", "ParameterError", "SemivisibleWarning", "check_broadcast", "check_real"]
 
 
 class ParameterError(ValueError):
@@ -98,3 +98,17 @@ def check_real(
         bad = arr[~ok].ravel()[0] if arr.ndim else arr
         raise ParameterError(name, float(bad), allowed)
     return arr
+
+
+def check_broadcast(names: str, *arrays: NDArray[Any]) -> None:
+    """A ParameterError if the arrays' shapes do not broadcast together (numpy rules), naming them.
+
+    >>> check_broadcast("ma, eps", np.zeros(2), np.zeros(3))
+    Traceback (most recent call last):
+    ...
+    semivisible.errors.ParameterError: ma, eps = [(2,), (3,)] is out of range: allowed shapes that broadcast together
+    """
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    except ValueError:
+        raise ParameterError(names, [np.shape(a) for a in arrays], "shapes that broadcast together") from None

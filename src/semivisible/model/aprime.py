@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.errors import check_real
+from semivisible.errors import check_broadcast, check_real
 from semivisible.model.constants import (
     ALPHA_D_MAX,
     ALPHA_EM,
@@ -74,11 +74,13 @@ def _masses_and_coupling(
     """
     ((mass_name, other),) = mass.items() if mass else (("mass", 0.0),)
     top = EPS_MAX if coupling_name == "eps" else ALPHA_D_MAX
-    return (
+    out = (
         check_real("ma", ma, MA_MIN_GEV, MA_MAX_GEV, low_open=False, unit="GeV"),
         check_real(coupling_name, coupling, 0.0, top, low_open=False),
         check_real(mass_name, other, 0.0, MA_MAX_GEV, low_open=False, unit="GeV"),
     )
+    check_broadcast(f"ma, {coupling_name}, {mass_name}", *out)
+    return out
 
 
 def gamma_aprime_to_leptons(ma: ArrayLike, eps: ArrayLike, lepton_mass: ArrayLike) -> FloatArray:

@@ -45,7 +45,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.errors import ParameterError, check_real
+from semivisible.errors import ParameterError, check_broadcast, check_real
 from semivisible.model.aprime import gamma_aprime_total, kallen
 from semivisible.model.constants import (
     ALPHA_D_MAX,
@@ -98,6 +98,7 @@ def _checked(
         out.append(check_real(name, value, 0.0, MA_MAX_GEV, low_open=name != "lepton_mass", unit="GeV"))
     if delta is not None:
         out.append(check_real("delta", delta, 0.0, MA_MAX_GEV, low_open=False, unit="GeV"))
+    check_broadcast("the arguments", *out)
     if len(out) >= 5 and np.any(np.broadcast_arrays(out[4], out[3])[0] <= out[3]):
         raise ParameterError("mchi2", out[4].tolist(), "mchi2 > mchi1: chi2 is the heavier state")
     return out

@@ -82,7 +82,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from semivisible.errors import ParameterError, check_real
+from semivisible.errors import ParameterError, check_broadcast, check_real
 from semivisible.io.cache import cached_arrays
 from semivisible.stats.counting import upper_limit_counting
 from semivisible.stats.model import CountingModel, CountingSpec
@@ -606,6 +606,7 @@ def cls_of_signal(s1: ArrayLike, s2: ArrayLike, spec: CountingSpec, *, no_system
     spec = _spec_of(spec, no_systematics)
     a = check_real("s1", s1, 0.0, 1e12, low_open=False)
     b = check_real("s2", s2, 0.0, 1e12, low_open=False)
+    check_broadcast("s1, s2", a, b)
     if not any(spec.n_observed):
         return cls_zero_observed(a + b, spec.signal_systematic)
     return event_limit_table(spec).cls(a, b)
