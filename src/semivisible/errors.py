@@ -18,7 +18,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CacheWarning", "LandauPoleWarning", "ParameterError", "SemivisibleWarning", "check_broadcast", "check_real"]
+__all__ = [
+    "CacheWarning",
+    "LandauPoleWarning",
+    "ParameterError",
+    "SemivisibleWarning",
+    "check_broadcast",
+    "check_int",
+    "check_real",
+]
 
 
 class ParameterError(ValueError):
@@ -98,6 +106,24 @@ def check_real(
         bad = arr[~ok].ravel()[0] if arr.ndim else arr
         raise ParameterError(name, float(bad), allowed)
     return arr
+
+
+def check_int(name: str, value: Any, low: int, high: int, *, numpy_ints: bool = True, shown: str | None = None) -> int:
+    """``value`` as an int if it is an integer (a numpy integer too, unless ``numpy_ints`` is False; never a bool)
+    with ``low <= value <= high``, else a ParameterError "an integer low <= name <= high" (``shown`` replaces the
+    name inside the range).
+
+    >>> check_int("workers", 2, 1, 1024)
+    2
+    >>> check_int("workers", 0, 1, 1024)
+    Traceback (most recent call last):
+    ...
+    semivisible.errors.ParameterError: workers = 0 is out of range: allowed an integer 1 <= workers <= 1024
+    """
+    kinds = (int, np.integer) if numpy_ints else (int,)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= int(value) <= high:
+        raise ParameterError(name, value, f"an integer {low} <= {shown or name} <= {high}")
+    return int(value)
 
 
 def check_broadcast(names: str, *arrays: NDArray[Any]) -> None:

@@ -28,9 +28,9 @@ from numpy.typing import NDArray
 
 from semivisible.cosmo.g2 import DEFAULT_REFERENCE, FIG4_REFERENCES
 from semivisible.cosmo.relic import relic_line
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_int
 from semivisible.experiments import DEFAULT_EXPERIMENT
-from semivisible.io.cache import atomic_write_text
+from semivisible.io.cache import atomic_write_text, staged_directory
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
 from semivisible.plot.figures import write_plane
 from semivisible.scan.plane import (
@@ -141,48 +141,40 @@ def compute(
 ) -> Reproduction:
     """Scan every plane of :data:`PLANES` on ``n_x`` x ``n_y`` points (signal tables on node grids) and the relic
     line. ``progress(label, done, total)`` is told about each plane's columns."""
-    # Every input is checked before the first plane is scanned (a bad --fig5-bottom-mass-nodes used to surface
-    # only when the fourth plane started).
+    # Every input of every plane is checked before the first plane is scanned (a bad --fig5-bottom-mass-nodes used
+    # to surface only when the fourth plane started); the same arguments then run the scans.
     from semivisible.scan.plane import _check_scan_inputs
 
     searches = {name: Search.load(name) for name in {p.experiment for p in PLANES}}
     for name, nodes in (("mass_nodes", mass_nodes), ("fig5_bottom_mass_nodes", fig5_bottom_mass_nodes)):
-        if isinstance(nodes, bool) or not isinstance(nodes, int) or not 2 <= nodes <= 1000:
-            raise ParameterError(name, nodes, f"an integer 2 <= {name} <= 1000")
+        check_int(name, nodes, 2, 1000, numpy_ints=False)
+    runs = []
     for recipe in PLANES:
         x_name, y_name = parse_plane(recipe.plane)
-        default_axis(x_name, n_x, ratio=BENCHMARK_RATIO)
-        default_axis(y_name, n_y, ratio=BENCHMARK_RATIO)
+        search = searches[recipe.experiment]
+        x, y = default_axis(x_name, n_x, ratio=BENCHMARK_RATIO), default_axis(y_name, n_y, ratio=BENCHMARK_RATIO)
+        axes = (x_name, x, y_name, y, search)
+        options: dict[str, Any] = {
+            "executor": executor,
+            "workers": workers,
+            "scheduler": scheduler,
+            "mass_nodes": fig5_bottom_mass_nodes if recipe.fig5_bottom else mass_nodes,
+            "splitting_nodes": splitting_nodes,
+            "max_events": recipe.max_events,
+        }
         _check_scan_inputs(
-            searches[recipe.experiment], x_name, y_name, "g2", BENCHMARK_ALPHA_D, BENCHMARK_RATIO,
-            BENCHMARK_SPLITTING, DEFAULT_REFERENCE, 0.9, None, recipe.max_events, executor, workers, scheduler,
-            mass_nodes, splitting_nodes,
+            search, x_name, y_name, eps="g2", alpha_d=BENCHMARK_ALPHA_D, ratio=BENCHMARK_RATIO,
+            splitting=BENCHMARK_SPLITTING, reference=DEFAULT_REFERENCE, cl=0.9, n_primaries=None, **options,
         )  # fmt: skip
+        runs.append((recipe, axes, options))
     planes: dict[str, ScanResult] = {}
-    for recipe in PLANES:
-        x_name, y_name = parse_plane(recipe.plane)
-        x = default_axis(x_name, n_x, ratio=BENCHMARK_RATIO)
-        y = default_axis(y_name, n_y, ratio=BENCHMARK_RATIO)
-        label = recipe.label
+    for recipe, axes, options in runs:
 
-        def told(done: int, total: int, label: str = label) -> None:
+        def told(done: int, total: int, label: str = recipe.label) -> None:
             if progress is not None:
                 progress(label, done, total)
 
-        planes[recipe.key] = scan_plane(
-            x_name,
-            x,
-            y_name,
-            y,
-            searches[recipe.experiment],
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            mass_nodes=fig5_bottom_mass_nodes if recipe.fig5_bottom else mass_nodes,
-            splitting_nodes=splitting_nodes,
-            max_events=recipe.max_events,
-            progress=told,
-        )
+        planes[recipe.key] = scan_plane(*axes, **options, progress=told)
     relic_ma = np.geomspace(0.01, 1.0, 100)
     relic = (relic_ma, relic_line(relic_ma, use_cache=True)[0])
     grid = {
@@ -206,9 +198,6 @@ def write(
     finished one leaves only the new files. An existing ``out`` must be a directory that holds nothing but an
     earlier reproduction's files (it is replaced, so anything else in it would be lost).
     """
-    from semivisible.errors import ParameterError
-    from semivisible.io.cache import staged_directory
-
     folder = Path(out)
     extensions = (".csv", ".json", ".png", ".pdf", "-hepdata", "-hepdata.tar.gz")
     ours = {"summary.json"} | {f"{recipe.key}{ext}" for recipe in PLANES for ext in extensions}

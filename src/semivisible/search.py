@@ -39,7 +39,7 @@ from semivisible.model.dark_sector import DarkSector
 from semivisible.signal.active_dump import ActiveDumpSignal
 from semivisible.signal.kinds import signal_model
 from semivisible.signal.semivisible import Yields
-from semivisible.stats.cls import EventLimitTable, cls_of_signal, event_limit_table
+from semivisible.stats.cls import EventLimitTable, check_cl, cls_of_signal, event_limit_table
 from semivisible.stats.model import CountingSpec
 
 __all__ = ["Search", "evaluate_point"]
@@ -107,10 +107,6 @@ class Search:
             raise ParameterError("point", point, "a DarkSector (semivisible.DarkSector.from_benchmark(ma, eps))")
         e = point.eps if eps is None else eps
         ad = point.alpha_d if alpha_d is None else alpha_d
-        try:
-            np.broadcast_shapes(np.shape(e), np.shape(ad))
-        except ValueError:
-            raise ParameterError("alpha_d", np.shape(ad), f"a shape that broadcasts with eps {np.shape(e)}") from None
         return self.signal.expected(point, e, ad, n_primaries=n_primaries, max_events=max_events)
 
     def cls(self, s1: ArrayLike, s2: ArrayLike, *, no_systematics: bool = False) -> NDArray[np.float64]:
@@ -127,10 +123,7 @@ class Search:
         Returns S1 and S2 events, CLs (exact multibin), ``excluded`` (CLs < 1 - cl), the observed and expected
         event limits at the point's S1 fraction, and ``signal_over_limit`` = (S1 + S2)/s_up,obs.
         """
-        if not isinstance(point, DarkSector):
-            raise ParameterError("point", point, "a DarkSector (semivisible.DarkSector.from_benchmark(ma, eps))")
-        if isinstance(cl, bool) or not isinstance(cl, int | float) or not 0.5 <= cl <= 0.999:
-            raise ParameterError("cl", cl, "0.5 <= cl <= 0.999")
+        check_cl(cl)
         y = self.expected(point)
         a, b = float(y.s1), float(y.s2)
         cls = float(self.cls(a, b, no_systematics=no_systematics))

@@ -296,6 +296,11 @@ def load_entry(
     is deleted with a :class:`~semivisible.errors.CacheWarning`, so that the caller rebuilds it.
     """
     path, key = cache_entry(kind, inputs)
+    return _load_checked(path, key, kind, check)
+
+
+def _load_checked(path: Path, key: str, kind: str, check: EntryCheck | None) -> tuple[Arrays, dict[str, Any]] | None:
+    """:func:`load_entry` for an entry whose path and key are already known."""
     if not path.exists():
         return None
     if not path.is_file():  # a directory, a pipe or a device under an entry's name: never opened (a pipe would block)
@@ -343,11 +348,11 @@ def cached_arrays(
     """
     if not use_cache or usable_cache_dir() is None:
         return build()
-    loaded = load_entry(kind, inputs, check)
+    path, key = cache_entry(kind, inputs)
+    loaded = _load_checked(path, key, kind, check)
     if loaded is not None:
         return loaded
     arrays, meta = build()
-    path, key = cache_entry(kind, inputs)
     try:
         save_arrays(path, arrays, {**meta, "__cache__": {"kind": kind, "key": key}}, compress=compress)
     except OSError as err:  # disk full, permissions: the result is good, only not kept

@@ -45,7 +45,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.errors import ParameterError, check_broadcast, check_real
+from semivisible.errors import ParameterError, check_broadcast, check_int, check_real
 from semivisible.model.aprime import gamma_aprime_total, kallen
 from semivisible.model.constants import (
     ALPHA_D_MAX,
@@ -184,8 +184,7 @@ def gamma_chi2_to_chi1_leptons(
     >>> float(w) > 0
     True
     """
-    if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or not 2 <= n_nodes <= 10_000:
-        raise ParameterError("n_nodes", n_nodes, "an integer 2 <= n_nodes <= 10000")
+    check_int("n_nodes", n_nodes, 2, 10_000, numpy_ints=False)
     ma, eps, ad, m1, m2, ml = _checked(ma, eps, alpha_d, mchi1, mchi2, lepton_mass)
     if gamma_aprime is None:
         ga = gamma_aprime_total(ma, eps, ad, m1, m2)

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from semivisible._numerics import gauss_legendre_unit
-from semivisible.errors import ParameterError, check_real
+from semivisible.errors import ParameterError, check_int, check_real
 from semivisible.model.constants import ALPHA_EM, M_E_GEV
 from semivisible.production.form_factors import chi
 from semivisible.production.materials import Material, get_material
@@ -258,8 +258,7 @@ def sigma_total(
     _check_method(method)
     _check_kinematics(ma, energy, eps)
     check_real("x_min", x_min, 0.0, 1.0, low_open=False, high_open=True)
-    if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or not 2 <= n_nodes <= 10_000:
-        raise ParameterError("n_nodes", n_nodes, "an integer 2 <= n_nodes <= 10000")
+    check_int("n_nodes", n_nodes, 2, 10_000, numpy_ints=False)
     m, e, ep, xm = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (ma, energy, eps, x_min)))
     if method == "etl":
         from semivisible.production.etl import load_etl_table

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_int
 from semivisible.io.cache import atomic_write_text, cache_key, cached_arrays
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.scan import DEFAULT_SPLITTING_NODES
@@ -52,6 +52,7 @@ from semivisible.scan.executors import Checkpoint, default_workers, map_jobs, ru
 from semivisible.search import Search, evaluate_point
 from semivisible.signal.grid import NodeJob, SignalGrid, build_node_table, load_job_experiment, node_is_cached
 from semivisible.signal.semivisible import SignalTable
+from semivisible.stats.cls import check_cl
 
 __all__ = [
     "DEFAULT_SPLITTING_NODES",
@@ -378,10 +379,8 @@ def _column_from_grid(grid: SignalGrid, job: _Column) -> tuple[FloatArray, Float
 
 
 def _int_or_none(name: str, value: Any, low: int, high: int) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= int(value) <= high:
-        raise ParameterError(name, value, f"an integer {low} <= {name} <= {high}")
+    if value is not None:
+        check_int(name, value, low, high)
 
 
 def _check_scan_inputs(
@@ -427,7 +426,7 @@ def _check_scan_inputs(
     if not isinstance(reference, str):
         raise ParameterError("reference", reference, "the name of a g-2 reference")
     get_reference(reference)
-    check_real("cl", cl, 0.5, 0.999, low_open=False)
+    check_cl(cl)
     _int_or_none("n_primaries", n_primaries, 100, 2_000_000)
     _int_or_none("max_events", max_events, 100, 100_000_000)
     _int_or_none("mass_nodes", mass_nodes, 2, 1000)
@@ -760,8 +759,7 @@ def default_axis(
     >>> default_axis("eps", 3).tolist()[0]
     1e-05
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 2 <= n <= 3000:
-        raise ParameterError(f"n ({name})", n, "an integer 2 <= n <= 3000")
+    check_int(f"n ({name})", n, 2, 3000, shown="n")
     if bounds is None:
         if name == "mchi1":
             lo, hi = _DEFAULT_RANGES["ma"][0] / ratio, _DEFAULT_RANGES["ma"][1] / ratio

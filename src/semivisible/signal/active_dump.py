@@ -8,9 +8,9 @@ promptly to chi1 chi2, and the signatures depend only on where chi2 decays (arXi
 
 One table per set of masses (:func:`semivisible.signal.semivisible.build_signal_table`) serves every eps and
 alpha_D by reweighting in the chi2 decay rate; the expected events are
-:func:`semivisible.signal.events.expected_events`. Two limits need no table: an A' heavier than the minimal
-energy the selection asks of it makes no signal, and a stable chi2 (Delta <= 2 m_e) only gives S2, with the
-invisible-mode yield.
+:func:`semivisible.signal.events.expected_events`. A' masses beyond what the production covers (below the
+minimal A' energy of the selection) are refused; a stable chi2 (Delta <= 2 m_e) needs no table: it only gives
+S2, with the invisible-mode yield.
 
 Examples
 --------
@@ -30,7 +30,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from semivisible.errors import ParameterError, check_real
+from semivisible.errors import ParameterError, check_broadcast, check_int, check_real
 from semivisible.experiments import Experiment
 from semivisible.model import aprime as aprime_widths
 from semivisible.model.constants import ALPHA_D_MAX, EPS_MAX, M_E_GEV
@@ -41,7 +41,6 @@ from semivisible.signal.invisible import production_table_for
 from semivisible.signal.semivisible import (
     SignalTable,
     Yields,
-    _lambda_of,
     build_signal_table,
     check_experiment,
     signal_yields,
@@ -56,10 +55,8 @@ def _check_statistics(n_primaries: object, max_events: object) -> None:
         ("n_primaries", n_primaries, 100, 2_000_000),
         ("max_events", max_events, 100, 10**8),
     ):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= int(value) <= high:
-            raise ParameterError(name, value, f"an integer {low} <= {name} <= {high}")
+        if value is not None:
+            check_int(name, value, low, high)
 
 
 class ActiveDumpSignal:
@@ -129,32 +126,28 @@ class ActiveDumpSignal:
     ) -> Yields:
         """Expected S1 and S2 events (and MC errors) at the masses of ``point`` for arrays of eps and alpha_D.
 
-        Zero above the experiment's minimal A' energy. A stable chi2 (Delta <= 2 m_e) never decays in the detector:
-        every A' -> chi1 chi2 is missing energy, S1 = 0 and S2 = EOT eff_S2 eps^2 BR Y_invisible. Otherwise the
-        signal table, reweighted in lambda and BR.
+        m_A' must be within :attr:`ma_range_gev` (below the experiment's minimal A' energy). A stable chi2
+        (Delta <= 2 m_e) never decays in the detector: every A' -> chi1 chi2 is missing energy, S1 = 0 and
+        S2 = EOT eff_S2 eps^2 BR Y_invisible. Otherwise the signal table, reweighted in lambda and BR.
         """
         self._require_signatures()
         self.check_ma(point.ma)
         _check_statistics(n_primaries, max_events)
         exp = self.experiment
-        e, ad = np.broadcast_arrays(
-            check_real("eps", eps, 0.0, EPS_MAX), check_real("alpha_d", alpha_d, 0.0, ALPHA_D_MAX)
-        )
-        if not point.chi2_stable and point.ma < exp.min_aprime_energy_gev:
-            return self.events(self.table(point, n_primaries=n_primaries, max_events=max_events), e, ad)
-        zero = np.zeros(e.shape)
-        ctau = np.full(e.shape, np.inf)
+        e = check_real("eps", eps, 0.0, EPS_MAX)
+        ad = check_real("alpha_d", alpha_d, 0.0, ALPHA_D_MAX)
+        check_broadcast("eps, alpha_d", e, ad)
+        e, ad = np.broadcast_arrays(e, ad)
         if not point.chi2_stable:
-            ctau = 1.0 / _lambda_of(point.ma, point.mchi1, point.mchi2, e, ad)
-        s2, err2 = zero.copy(), zero.copy()
-        if point.chi2_stable and point.ma < exp.min_aprime_energy_gev:
-            assert exp.spec.s2 is not None
-            prod = production_table_for(point.ma, exp, n_primaries=n_primaries)
-            br = aprime_widths.branching_ratios(point.ma, e, ad, point.mchi1, point.mchi2)["chi1chi2"]
-            eff = float(exp.spec.s2.efficiency.at(point.ma))
-            s2 = expected_events(exp.eot, eff, e, br, prod.yield_per_eot_per_eps2())
-            err2 = expected_events(exp.eot, eff, e, br, prod.mc_error())
-        return Yields(e, ad, zero, s2, zero.copy(), err2, ctau, {"experiment": exp.name})
+            return self.events(self.table(point, n_primaries=n_primaries, max_events=max_events), e, ad)
+        assert exp.spec.s2 is not None
+        prod = production_table_for(point.ma, exp, n_primaries=n_primaries)
+        br = aprime_widths.branching_ratios(point.ma, e, ad, point.mchi1, point.mchi2)["chi1chi2"]
+        eff = float(exp.spec.s2.efficiency.at(point.ma))
+        s2 = expected_events(exp.eot, eff, e, br, prod.yield_per_eot_per_eps2())
+        err2 = expected_events(exp.eot, eff, e, br, prod.mc_error())
+        zero = np.zeros(e.shape)
+        return Yields(e, ad, zero, s2, zero.copy(), err2, np.full(e.shape, np.inf), {"experiment": exp.name})
 
     def grid(
         self,

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_int
 from semivisible.experiments import Experiment
 from semivisible.production.yields import ProductionTable, build_production_table
 from semivisible.signal.events import expected_events
@@ -52,10 +52,8 @@ def production_table_for(
     Raises:
         ParameterError: ``n_primaries`` not an integer in [100, 2 000 000], or an unknown ``method``.
     """
-    if n_primaries is not None and (
-        isinstance(n_primaries, bool) or not isinstance(n_primaries, int) or not 100 <= n_primaries <= 2_000_000
-    ):
-        raise ParameterError("n_primaries", n_primaries, "an integer 100 <= n_primaries <= 2000000")
+    if n_primaries is not None:
+        check_int("n_primaries", n_primaries, 100, 2_000_000, numpy_ints=False)
     return build_production_table(
         ma,
         shower=experiment.shower_config(n_primaries=n_primaries),

@@ -40,7 +40,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
 from semivisible.experiments import Experiment
-from semivisible.io.cache import cache_entry, cached_arrays, is_cached
+from semivisible.io.cache import cache_entry, cached_arrays
 from semivisible.model import aprime as aprime_widths
 from semivisible.model.chi2_decay import gamma_chi2_total
 from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
@@ -278,7 +278,7 @@ def signal_table_cache_path(
 
 def signal_table_is_cached(point: DarkSector, experiment: Experiment, max_events: int | None = None) -> bool:
     """Whether the disk cache holds the (default-settings) table of these masses and experiment."""
-    return is_cached("signal", _cache_inputs(point, experiment, 12, 160, 2107, max_events))
+    return signal_table_cache_path(point, experiment, max_events=max_events).exists()
 
 
 _SCALARS = ("ma", "mchi1", "mchi2", "n_primaries", "s1_slope", "y_invisible", "r_cut_efficiency")

@@ -92,6 +92,7 @@ __all__ = [
     "CountingSpec",
     "EventLimitTable",
     "UpperLimits",
+    "check_cl",
     "cls_exact",
     "cls_of_signal",
     "cls_zero_observed",
@@ -131,7 +132,7 @@ def cls_zero_observed(signal: ArrayLike, signal_systematic: float = 0.0) -> Floa
 
 def s_up_zero_observed(cl: float = 0.9, signal_systematic: float = 0.0) -> float:
     r"""The upper limit for zero observed events: :math:`s_{up} = L e^{\alpha^2 L}`, :math:`L = -\ln(1 - CL)`."""
-    _check_cl(cl)
+    check_cl(cl)
     big_l = -math.log1p(-cl)
     return big_l * math.exp(math.log1p(signal_systematic) ** 2 * big_l)
 
@@ -339,7 +340,7 @@ def _solve_upper_limits(
     return result
 
 
-def _check_cl(cl: float) -> None:
+def check_cl(cl: float) -> None:
     """0.5 <= cl <= 0.999: beyond, the exact sums need outcomes far in the Poisson tails (slow, and no search quotes
     such limits)."""
     if isinstance(cl, bool) or not isinstance(cl, int | float) or not (0.5 <= cl <= 0.999):
@@ -420,7 +421,7 @@ def upper_limits(
     >>> [round(float(x), 3) for x in lim.expected[0]]  # P(0) = 0.741, P(<= 1) = 0.963, P(<= 2) = 0.996
     [2.303, 2.303, 2.303, 3.637, 5.028]
     """
-    _check_cl(cl)
+    check_cl(cl)
     if expected_nuisances not in ("postfit", "prefit"):
         raise ParameterError("expected_nuisances", expected_nuisances, "'postfit' or 'prefit'")
     if not 0 < mass_tol < 0.01:
@@ -587,7 +588,7 @@ def event_limit_table(
 ) -> EventLimitTable:
     """The :class:`EventLimitTable` of a counting specification, built once (cached in memory, and on disk by
     default)."""
-    _check_cl(cl)
+    check_cl(cl)
     return _table(_spec_of(spec, no_systematics), float(cl), int(n_f1), bool(disk_cache))
 
 
