@@ -111,6 +111,23 @@ class Experiment:
         return self.radiator.atoms_per_x0_cm2 * self.radiator_x0_fraction
 
     @property
+    def electrons_per_x0_cm2(self) -> float:
+        """Target electrons per cm^2 in one radiation length: Z times the radiator atoms, plus the electrons of the
+        active layers of a sampling target (``active_electron_density_per_m3``) in their share of X0."""
+        t = self.spec.target
+        electrons = self.radiator.Z * self.atoms_per_x0_cm2
+        if t.active_electron_density_per_m3 is not None and t.active_x0_m is not None:
+            # The active layers fill (1 - f) of each X0; one X0 of active material is active_x0_m metres deep.
+            per_x0_active = t.active_electron_density_per_m3.value * 1e-6 * t.active_x0_m.value * 100.0
+            electrons += (1.0 - self.radiator_x0_fraction) * per_x0_active
+        return electrons
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The A' production channels of the experiment file (``[production] channels``)."""
+        return tuple(self.spec.production.channels)
+
+    @property
     def eot(self) -> float:
         """Electrons on target."""
         return self.spec.beam.eot.value
@@ -125,6 +142,7 @@ class Experiment:
         beam, prod = self.spec.beam, self.spec.production
         return ShowerConfig(
             beam_energy_gev=beam.energy_gev.value,
+            beam_particle=beam.particle,
             beam_energy_spread_gev=0.0 if beam.energy_spread_gev is None else beam.energy_spread_gev.value,
             thickness_x0=self.spec.target.thickness_x0.value,
             threshold_gev=prod.min_aprime_energy_gev.value,

@@ -207,6 +207,9 @@ Systematic = Annotated[Quantity, _in(0.0, 1.0, unit="(a relative error)")]
 MoliereRadii = Annotated[Quantity, _in(TINY, 1e3, unit="Moliere radii")]
 SamplingTerm = Annotated[Quantity, _in(1e-4, 10.0, unit="GeV^1/2")]
 Table = Annotated[list[Finite], Field(max_length=MAX_TABLE_ROWS)]
+ElectronDensity = Annotated[Quantity, _in(1e20, 1e32, unit="electrons per m^3")]
+Coupling = Annotated[Quantity, _in(0.0, 4.0 * math.pi, lo_open=True)]
+MassRatio = Annotated[Quantity, _in(2.0, 1e6, lo_open=True, unit="(m_A'/m_chi)")]
 
 
 class Efficiency(_Strict):
@@ -279,9 +282,10 @@ class Target(_Strict):
 
     A sampling target (absorber plates and active layers) gives ``absorber_thickness_m``,
     ``active_thickness_m`` and ``active_x0_m`` (metres, :mod:`semivisible.vocabulary`): the radiator then fills the
-    fraction (t_abs/X0_abs)/(t_abs/X0_abs + t_act/X0_act) of each radiation length. Files written before the unit
-    rule gave them in millimetres (``absorber_thickness_mm``, ``active_thickness_mm``, ``active_x0_mm``); those
-    keys are still read, and converted.
+    fraction (t_abs/X0_abs)/(t_abs/X0_abs + t_act/X0_act) of each radiation length. The electrons of the active
+    layers (``active_electron_density_per_m3``, optional) are targets for positron annihilation too. Files written
+    before the unit rule gave them in millimetres (``absorber_thickness_mm``, ``active_thickness_mm``,
+    ``active_x0_mm``); those keys are still read, and converted.
     """
 
     material: str
@@ -289,6 +293,7 @@ class Target(_Strict):
     absorber_thickness_m: Size | None = None
     active_thickness_m: Size | None = None
     active_x0_m: Size | None = None
+    active_electron_density_per_m3: ElectronDensity | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -320,22 +325,50 @@ class Target(_Strict):
 
 
 class Production(_Strict):
-    """A' production settings: the cross-section method and the minimal A' energy that can pass the selection."""
+    """A' production settings: the channels, the bremsstrahlung cross-section method and the minimal A' energy that
+    can pass the selection.
 
+    ``channels`` lists the production processes of the shower (:data:`semivisible.production.annihilation.CHANNELS`):
+    ``brem`` (dark bremsstrahlung of e+-), ``annihilation`` (resonant e+ e- -> A' of the shower's positrons on
+    atomic electrons) and ``associated`` (e+ e- -> gamma A' with a hard photon, with the soft and virtual
+    corrections of the resonance). Default: ``["brem"]``.
+    """
+
+    channels: list[Literal["brem", "annihilation", "associated"]] = Field(default=["brem"], min_length=1, max_length=3)
     method: Literal["ww", "iww", "etl"] = "etl"
     min_aprime_energy_gev: BeamEnergy
     y_min: Finite = Field(default=1e-3, gt=0, lt=0.1)
     n_primaries: int = Field(default=20_000, ge=100, le=2_000_000, strict=True)
     seed: int = Field(default=20210705, ge=0, le=2**63 - 1, strict=True)
 
+    @field_validator("channels")
+    @classmethod
+    def _distinct(cls, channels: list[str]) -> list[str]:
+        if len(set(channels)) != len(channels):
+            raise ValueError(f"channels = {channels!r}: each channel at most once")
+        return channels
+
 
 class InvisibleSignature(_Strict):
-    """The missing-energy (invisible) signature: efficiency, observed events, background, signal systematic."""
+    """The missing-energy (invisible) signature: efficiency, observed events, background, signal systematic.
+
+    ``alpha_d`` and ``ratio`` (optional) fix the dark sector of the invisible benchmark, A' -> chi chibar with a
+    Dirac chi of mass m_A'/ratio: they set the total A' width of the resonant-annihilation line shape. Without
+    them the resonance is taken in the narrow-width limit.
+    """
 
     efficiency: Efficiency
     n_observed: Count
     background: Background
     signal_systematic: Systematic | None = None
+    alpha_d: Coupling | None = None
+    ratio: MassRatio | None = None
+
+    @model_validator(mode="after")
+    def _both_or_none(self) -> InvisibleSignature:
+        if (self.alpha_d is None) != (self.ratio is None):
+            raise ValueError("give both alpha_d and ratio of the invisible benchmark, or neither")
+        return self
 
 
 class Module(_Strict):

@@ -8,6 +8,10 @@ length X0, with the complete-screening cross sections of Tsai (Rev. Mod. Phys. 4
     bremsstrahlung:   dN/(dt dy) = (1/y) (4/3 - 4/3 y + y^2),          y = k/E
     pair production:  dN/(dt dx) = 1 - 4/3 x (1 - x),  total 7/9 per X0,  x = E_e-/k
 
+The beam particle is an electron or a positron (``beam_particle``); bremsstrahlung is the same for both at this
+order, and every track segment carries the charge of its particle, so that the positrons of the shower (the
+beam's and those of pair conversions) can annihilate on atomic electrons (:mod:`semivisible.production.annihilation`).
+
 Photons with y < ``y_min`` are treated as a continuous energy loss, dE/dt = -E (4/3 y_min - 2/3 y_min^2 +
 y_min^3/3); harder ones are sampled. Photons and e+- below E_th are dropped (they cannot make a selected A').
 Neglected: the LPM and dielectric suppression (only below y ~ E/E_LPM ~ 0.02 at 100 GeV in Pb, i.e. in the
@@ -52,18 +56,20 @@ class ShowerConfig:
     """Inputs of the shower MC. Energies in GeV, lengths in radiation lengths.
 
     Args:
-        beam_energy_gev: primary electron energy.
+        beam_energy_gev: primary e+- energy.
+        beam_particle: ``"e-"`` or ``"e+"``: the charge of the primaries.
         beam_energy_spread_gev: Gaussian sigma of the primary energy (0: monochromatic).
         thickness_x0: target depth in X0; e+- and photons stop there.
         threshold_gev: e+- and photons below this are not followed.
         y_min: hard-bremsstrahlung cut, y = k/E; softer photons are a continuous loss.
         secondaries: follow photons and the e+- they convert into (False: the primary only).
         spectrum: ``"tsai"`` (complete screening, default) or ``"approx-a"`` ((4/3)/(-ln(1-y)), for checks).
-        n_primaries: number of primary electrons.
+        n_primaries: number of primary particles.
         seed: seed of the ``numpy.random.Generator``.
     """
 
     beam_energy_gev: float = 100.0
+    beam_particle: Literal["e-", "e+"] = "e-"
     beam_energy_spread_gev: float = 0.0
     thickness_x0: float = 40.0
     threshold_gev: float = 50.0
@@ -92,6 +98,7 @@ class ShowerConfig:
             ),
             ("y_min", 0 < self.y_min < 0.1, "0 < y_min < 0.1"),
             ("spectrum", self.spectrum in ("tsai", "approx-a"), "'tsai' or 'approx-a'"),
+            ("beam_particle", self.beam_particle in ("e-", "e+"), "'e-' or 'e+'"),
             ("n_primaries", 1 <= self.n_primaries <= 2_000_000, "1 <= n_primaries <= 2000000"),
         ]
         for name, ok, allowed in checks:
@@ -102,6 +109,11 @@ class ShowerConfig:
         """The inputs as a plain dict (for hashing and metadata)."""
         return asdict(self)
 
+    @property
+    def beam_charge(self) -> int:
+        """Charge of the primaries in units of e: -1 for ``"e-"``, +1 for ``"e+"``."""
+        return 1 if self.beam_particle == "e+" else -1
+
 
 @dataclass(frozen=True)
 class ShowerTracks:
@@ -109,7 +121,8 @@ class ShowerTracks:
 
     ``energy_gev`` is the energy at the segment's midpoint, ``theta_x_rad``/``theta_y_rad`` the projected
     direction of the radiating particle (multiple scattering), ``generation`` 0 for the primary, ``primary``
-    the index of the primary electron the segment descends from (for event-wise MC errors).
+    the index of the primary particle the segment descends from (for event-wise MC errors), ``charge`` -1 for an
+    electron and +1 for a positron.
     """
 
     energy_gev: FloatArray
@@ -119,12 +132,15 @@ class ShowerTracks:
     theta_y_rad: FloatArray
     generation: IntArray
     primary: IntArray
+    charge: IntArray
     n_primaries: int
     config: ShowerConfig = field(repr=False)
 
-    def track_length_x0(self, e_min_gev: float = 0.0) -> float:
-        """Total e+- track length above ``e_min_gev`` per primary, in X0."""
+    def track_length_x0(self, e_min_gev: float = 0.0, charge: int | None = None) -> float:
+        """Total track length above ``e_min_gev`` per primary, in X0: of e+ and e- (``charge`` None), or of one."""
         sel = self.energy_gev > e_min_gev
+        if charge is not None:
+            sel &= self.charge == charge
         return float(self.length_x0[sel].sum() / self.n_primaries)
 
 
@@ -200,10 +216,11 @@ def simulate_shower(config: ShowerConfig) -> ShowerTracks:
     depth = np.zeros(config.n_primaries)
     gen = np.zeros(config.n_primaries, dtype=np.int64)
     pid = np.arange(config.n_primaries, dtype=np.int64)
+    q = np.full(config.n_primaries, config.beam_charge, dtype=np.int64)
     keep = energy > e_th
-    energy, depth, gen, pid = energy[keep], depth[keep], gen[keep], pid[keep]
+    energy, depth, gen, pid, q = energy[keep], depth[keep], gen[keep], pid[keep], q[keep]
 
-    segments: list[tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray]] = []
+    segments: list[tuple[FloatArray, FloatArray, FloatArray, IntArray, IntArray, IntArray]] = []
     photons_e: list[FloatArray] = []
     photons_t: list[FloatArray] = []
     photons_g: list[IntArray] = []
@@ -213,7 +230,7 @@ def simulate_shower(config: ShowerConfig) -> ShowerTracks:
         end = np.minimum(depth + step, depth_max)
         length = end - depth
         e_end = energy * np.exp(-soft_loss * length)
-        segments.append((energy * np.exp(-0.5 * soft_loss * length), length, 0.5 * (depth + end), gen, pid))
+        segments.append((energy * np.exp(-0.5 * soft_loss * length), length, 0.5 * (depth + end), gen, pid, q))
         inside = depth + step < depth_max
         y = _sample_y(rng, int(inside.sum()), config.y_min, config.spectrum)
         e_rad = e_end[inside]
@@ -225,9 +242,9 @@ def simulate_shower(config: ShowerConfig) -> ShowerTracks:
             photons_g.append(gen[inside][hard] + 1)
             photons_p.append(pid[inside][hard])
         energy = e_rad * (1.0 - y)
-        depth, gen, pid = end[inside], gen[inside], pid[inside]
+        depth, gen, pid, q = end[inside], gen[inside], pid[inside], q[inside]
         alive = energy > e_th
-        energy, depth, gen, pid = energy[alive], depth[alive], gen[alive], pid[alive]
+        energy, depth, gen, pid, q = energy[alive], depth[alive], gen[alive], pid[alive], q[alive]
 
         if not energy.size and photons_e:
             # Convert the photons collected so far into the next e+- generation.
@@ -244,13 +261,15 @@ def simulate_shower(config: ShowerConfig) -> ShowerTracks:
             depth = np.concatenate((t_conv, t_conv))[hot]
             gen = np.concatenate((g, g))[hot]
             pid = np.concatenate((p, p))[hot]
+            # The pair: the electron carries x k, the positron (1 - x) k.
+            q = np.concatenate((np.full(k.size, -1, dtype=np.int64), np.ones(k.size, dtype=np.int64)))[hot]
 
     if segments:
         e_seg, l_seg, d_seg = (np.concatenate([s[i] for s in segments]) for i in range(3))
-        g_seg, p_seg = (np.concatenate([s[i] for s in segments]) for i in (3, 4))
+        g_seg, p_seg, q_seg = (np.concatenate([s[i] for s in segments]) for i in (3, 4, 5))
     else:
         e_seg = l_seg = d_seg = np.zeros(0)
-        g_seg = p_seg = np.zeros(0, dtype=np.int64)
+        g_seg = p_seg = q_seg = np.zeros(0, dtype=np.int64)
     theta0 = _highland_theta0(e_seg, d_seg)
     tx = theta0 * rng.standard_normal(e_seg.size)
     ty = theta0 * rng.standard_normal(e_seg.size)
@@ -262,6 +281,7 @@ def simulate_shower(config: ShowerConfig) -> ShowerTracks:
         theta_y_rad=ty,
         generation=g_seg.astype(np.int64),
         primary=p_seg.astype(np.int64),
+        charge=q_seg.astype(np.int64),
         n_primaries=config.n_primaries,
         config=config,
     )

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,9 +43,10 @@ from numpy.typing import NDArray
 from scipy import special
 
 from semivisible._version import __version__
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_real
 from semivisible.io.cache import cache_key, cached_arrays
 from semivisible.model.constants import M_E_GEV
+from semivisible.production.annihilation import ANNIHILATION_BANDWIDTH, CHANNELS, annihilation_rows
 from semivisible.production.form_factors import chi
 from semivisible.production.materials import Material, get_material
 from semivisible.production.shower import ShowerConfig, ShowerTracks, simulate_shower
@@ -72,8 +73,9 @@ class ProductionTable:
     """Weighted A' of one mass, per electron on target and per eps^2.
 
     Columns (one row per weighted A'): ``energy_gev``, ``theta_x_rad``/``theta_y_rad`` (projected lab angles
-    to the beam), ``depth_x0`` (emission depth in the target, radiation lengths), ``parent_energy_gev``,
-    ``weight`` (expected A' per EOT for eps = 1) and ``primary`` (index of the primary electron).
+    to the beam), ``depth_x0`` (emission depth in the target, radiation lengths), ``parent_energy_gev`` (of the
+    radiating or annihilating e+-), ``weight`` (expected A' per EOT for eps = 1), ``primary`` (index of the
+    primary particle) and ``channel`` (index into :data:`~semivisible.production.annihilation.CHANNELS`).
     """
 
     ma: float
@@ -86,6 +88,26 @@ class ProductionTable:
     primary: NDArray[np.int64]
     n_primaries: int
     meta: dict[str, Any] = field(default_factory=dict)
+    channel: NDArray[np.int64] | None = None
+
+    def __post_init__(self) -> None:
+        if self.channel is None:
+            object.__setattr__(self, "channel", np.zeros(self.weight.size, dtype=np.int64))
+
+    @property
+    def channel_codes(self) -> NDArray[np.int64]:
+        """The production channel of each row, as an index into :data:`CHANNELS` (0 brem, 1 annihilation, ...)."""
+        assert self.channel is not None
+        return self.channel
+
+    def channel_yields(self, e_min_gev: float | None = None) -> dict[str, float]:
+        """Expected A' per EOT for eps = 1 of each channel the table was built with (E_A' > ``e_min_gev``)."""
+        names = self.meta.get("inputs", {}).get("channels", ["brem"])
+        out = {}
+        for name in names:
+            code = CHANNELS.index(name)
+            out[name] = self.yield_per_eot_per_eps2(e_min_gev, (self.channel_codes == code).astype(np.float64))
+        return out
 
     @property
     def x(self) -> FloatArray:
@@ -160,11 +182,12 @@ class ProductionTable:
             primary=self.primary[rows],
             n_primaries=self.n_primaries,
             meta={**self.meta, "thinned_to": max_rows},
+            channel=self.channel_codes[rows],
         )
 
     def arrays(self) -> dict[str, NDArray[Any]]:
         """The columns as a dict of arrays."""
-        return {name: getattr(self, name) for name in _COLUMNS}
+        return {**{name: getattr(self, name) for name in _COLUMNS}, "channel": self.channel_codes}
 
 
 _SHOWER_CACHE: dict[str, ShowerTracks] = {}
@@ -300,6 +323,10 @@ def build_production_table(
     method: str = "etl",
     e_min_gev: float | None = None,
     samples_per_segment: int = 1,
+    channels: Sequence[str] = ("brem",),
+    electrons_per_x0_cm2: float | None = None,
+    alpha_d: float | None = None,
+    ratio: float | None = None,
     use_cache: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ProductionTable:
@@ -307,12 +334,20 @@ def build_production_table(
 
     Args:
         ma: A' mass, GeV.
-        shower: shower MC inputs (beam energy, target depth, threshold, statistics, seed).
+        shower: shower MC inputs (beam particle and energy, target depth, threshold, statistics, seed).
         target: the radiating element (Z, A for the form factors).
         atoms_per_x0_cm2: radiator atoms per cm^2 per X0 of the (possibly sampling) target; default: pure target.
-        method: cross section, ``etl`` (default), ``iww`` or ``ww``.
+        method: bremsstrahlung cross section, ``etl`` (default), ``iww`` or ``ww``.
         e_min_gev: minimal A' energy; default the shower threshold (no e+- below it can make such an A').
         samples_per_segment: A' drawn per track segment (weights divided accordingly).
+        channels: production channels, a subset of :data:`~semivisible.production.annihilation.CHANNELS`:
+            ``brem`` (dark bremsstrahlung), ``annihilation`` (resonant e+ e- -> A' of the shower's positrons),
+            ``associated`` (e+ e- -> gamma A').
+        electrons_per_x0_cm2: target electrons per cm^2 per X0 for annihilation; default Z times the radiator
+            atoms (a sampling target's active layers add theirs, see ``Experiment.electrons_per_x0_cm2``).
+        alpha_d, ratio: the dark sector of the resonance's line shape (A' -> chi chibar, a Dirac chi of mass
+            ma/ratio; :func:`~semivisible.production.annihilation.resonant_line_shape`); None for the narrow-width
+            limit.
         use_cache: read/write the table in the on-disk cache (:mod:`semivisible.io.cache`).
         progress: optional callback told about the stages.
     """
@@ -320,6 +355,12 @@ def build_production_table(
         raise ParameterError("ma", ma, "ma > 0 (GeV)")
     if method not in METHODS:
         raise ParameterError("method", method, "one of " + ", ".join(METHODS))
+    chans = _check_channels(channels)
+    if (alpha_d is None) != (ratio is None):
+        raise ParameterError("alpha_d", alpha_d, "alpha_d and ratio both given (a line shape) or both None (narrow)")
+    shape = None
+    if alpha_d is not None and ratio is not None:
+        shape = (float(check_real("alpha_d", alpha_d, 0.0, 4.0 * math.pi)), float(check_real("ratio", ratio, 2.0)))
     shower = ShowerConfig() if shower is None else shower
     mat, n_x0 = _radiator(target, atoms_per_x0_cm2)
     e_min = shower.threshold_gev if e_min_gev is None else float(e_min_gev)
@@ -327,9 +368,45 @@ def build_production_table(
         raise ParameterError("e_min_gev", e_min, f"e_min_gev >= the shower threshold {shower.threshold_gev:g} GeV")
     if ma >= e_min:
         raise ParameterError("ma", ma, f"ma < the minimal A' energy {e_min:g} GeV")
+    n_e = mat.Z * n_x0 if electrons_per_x0_cm2 is None else float(electrons_per_x0_cm2)
+    if not (math.isfinite(n_e) and n_e > 0):
+        raise ParameterError("electrons_per_x0_cm2", electrons_per_x0_cm2, "electrons_per_x0_cm2 > 0")
+    parts: list[ProductionTable] = []
+    if "brem" in chans:
+        parts.append(_brem_table(ma, shower, mat, n_x0, method, e_min, samples_per_segment, use_cache, progress))
+    others = tuple(c for c in chans if c != "brem")
+    if others and ma > 2.0 * M_E_GEV:
+        parts.append(_annihilation_table(ma, shower, n_e, e_min, others, shape, use_cache))
+    if len(parts) == 1 and others == ():
+        return parts[0]
+    return _combined(ma, parts, chans, n_e, shape, shower)
+
+
+def _check_channels(channels: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(channels, str) or not all(isinstance(c, str) for c in channels):
+        raise ParameterError("channels", channels, "a list of channel names: " + ", ".join(CHANNELS))
+    chans = tuple(channels)
+    bad = [c for c in chans if c not in CHANNELS]
+    if bad or not chans or len(set(chans)) != len(chans):
+        raise ParameterError("channels", list(chans), "a non-empty list of distinct names from " + ", ".join(CHANNELS))
+    return tuple(c for c in CHANNELS if c in chans)
+
+
+def _brem_table(
+    ma: float,
+    shower: ShowerConfig,
+    mat: Material,
+    n_x0: float,
+    method: str,
+    e_min: float,
+    samples_per_segment: int,
+    use_cache: bool,
+    progress: Callable[[str], None] | None,
+) -> ProductionTable:
+    """The dark-bremsstrahlung rows (cached on disk under the inputs of the brem-only tables of earlier versions)."""
     inputs = {
         "ma": ma,
-        "shower": shower.to_dict(),
+        "shower": _shower_inputs(shower),
         "target": mat.name,
         "Z": mat.Z,
         "A": mat.A,
@@ -346,15 +423,112 @@ def build_production_table(
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
         return _simulate_table(ma, shower, mat, n_x0, method, e_min, samples_per_segment, inputs, progress)
 
+    arrays, meta = cached_arrays(
+        "production", inputs, build, check=_check_columns(ma), compress=False, use_cache=use_cache
+    )
+    table = _table_from_arrays(ma, arrays, meta)
+    return _remember(cache_key("production", inputs), table) if use_cache else table
+
+
+def _shower_inputs(shower: ShowerConfig) -> dict[str, Any]:
+    """The shower's inputs for a cache key; an electron beam keeps the key of the versions before ``beam_particle``
+    (bremsstrahlung does not depend on the sign of the charge)."""
+    d = shower.to_dict()
+    d.pop("beam_particle")
+    return d
+
+
+def _check_columns(ma: float) -> Callable[[dict[str, NDArray[Any]], dict[str, Any]], str | None]:
     def check(arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> str | None:
         sizes = {arrays[c].shape for c in _COLUMNS if c in arrays}
         if set(_COLUMNS) - set(arrays) or len(sizes) != 1 or len(next(iter(sizes))) != 1:
             return "its columns are missing or of different lengths"
         return None if meta.get("inputs", {}).get("ma") == ma else f"it holds m_A' = {meta.get('inputs', {}).get('ma')}"
 
-    arrays, meta = cached_arrays("production", inputs, build, check=check, compress=False, use_cache=use_cache)
-    table = _table_from_arrays(ma, arrays, meta)
-    return _remember(cache_key("production", inputs), table) if use_cache else table
+    return check
+
+
+#: The positrons for annihilation are followed from this fraction of the minimal A' energy, so that the kernel
+#: estimate of T+(E) is complete at E_min (the kernel reaches 6 bandwidths).
+_POSITRON_THRESHOLD_FRACTION = 0.85
+
+
+def _annihilation_table(
+    ma: float,
+    shower: ShowerConfig,
+    n_e: float,
+    e_min: float,
+    channels: tuple[str, ...],
+    shape: tuple[float, float] | None,
+    use_cache: bool,
+) -> ProductionTable:
+    """The annihilation rows (:func:`~semivisible.production.annihilation.annihilation_rows`) of the shower's
+    positrons, from a shower followed down to a little below E_min."""
+    pos_shower = replace(shower, threshold_gev=min(shower.threshold_gev, _POSITRON_THRESHOLD_FRACTION * e_min))
+    inputs = {
+        "ma": ma,
+        "shower": pos_shower.to_dict(),
+        "n_e": n_e,
+        "e_min": e_min,
+        "channels": list(channels),
+        "line_shape": None if shape is None else {"alpha_d": shape[0], "ratio": shape[1]},
+        "bandwidth": ANNIHILATION_BANDWIDTH,
+    }
+
+    def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
+        tracks = shower_tracks(pos_shower)
+        pos = tracks.charge == 1
+        segments = {
+            "energy_gev": tracks.energy_gev[pos],
+            "length_x0": tracks.length_x0[pos],
+            "depth_x0": tracks.depth_x0[pos],
+            "theta_x_rad": tracks.theta_x_rad[pos],
+            "theta_y_rad": tracks.theta_y_rad[pos],
+            "primary": tracks.primary[pos].astype(np.float64),
+        }
+        e_max = shower.beam_energy_gev + 5.0 * shower.beam_energy_spread_gev
+        rng = np.random.default_rng([shower.seed, round(ma * 1e9) % (2**32), 8])
+        rows = annihilation_rows(
+            ma,
+            segments,
+            electrons_per_x0_cm2=n_e,
+            e_min_gev=e_min,
+            e_max_gev=e_max,
+            channels=channels,
+            alpha_d=None if shape is None else shape[0],
+            ratio=None if shape is None else shape[1],
+            rng=rng,
+        )
+        rows["primary"] = rows["primary"].astype(np.int64)
+        rows["channel"] = rows["channel"].astype(np.int64)
+        return rows, {"inputs": inputs, "version": __version__, "n_primaries": tracks.n_primaries}
+
+    arrays, meta = cached_arrays(
+        "annihilation", inputs, build, check=_check_columns(ma), compress=False, use_cache=use_cache
+    )
+    return _table_from_arrays(ma, arrays, meta)
+
+
+def _combined(
+    ma: float,
+    parts: list[ProductionTable],
+    channels: tuple[str, ...],
+    n_e: float,
+    shape: tuple[float, float] | None,
+    shower: ShowerConfig,
+) -> ProductionTable:
+    """One table of the rows of all channels (the brem metadata kept, the channel inputs added)."""
+    cols = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _COLUMNS}
+    base: dict[str, Any] = parts[0].meta if parts else {"inputs": {"ma": ma}, "version": __version__}
+    line = None if shape is None else {"alpha_d": shape[0], "ratio": shape[1]}
+    inputs = {**dict(base.get("inputs", {})), "channels": list(channels), "n_e": n_e, "line_shape": line}
+    return ProductionTable(
+        ma=ma,
+        **cols,
+        n_primaries=parts[0].n_primaries if parts else shower.n_primaries,
+        meta={**base, "inputs": inputs},
+        channel=np.concatenate([p.channel_codes for p in parts]) if parts else np.zeros(0, dtype=np.int64),
+    )
 
 
 def _simulate_table(
@@ -408,6 +582,7 @@ def _simulate_table(
 
 
 def _table_from_arrays(ma: float, arrays: dict[str, NDArray[Any]], meta: dict[str, Any]) -> ProductionTable:
+    channel = arrays.get("channel")
     return ProductionTable(
         ma=ma,
         energy_gev=arrays["energy_gev"],
@@ -419,6 +594,7 @@ def _table_from_arrays(ma: float, arrays: dict[str, NDArray[Any]], meta: dict[st
         primary=arrays["primary"].astype(np.int64),
         n_primaries=int(meta["n_primaries"]),
         meta=meta,
+        channel=None if channel is None else channel.astype(np.int64),
     )
 
 

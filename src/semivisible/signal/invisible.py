@@ -34,7 +34,7 @@ from semivisible.signal.events import expected_events
 from semivisible.stats.counting import upper_limit_counting
 from semivisible.vocabulary import with_rule_keys
 
-__all__ = ["InvisibleLimit", "invisible_limit", "production_table_for"]
+__all__ = ["InvisibleLimit", "invisible_benchmark", "invisible_limit", "production_table_for"]
 
 FloatArray = NDArray[np.float64]
 
@@ -45,15 +45,22 @@ def production_table_for(
     *,
     method: str | None = None,
     n_primaries: int | None = None,
+    line_shape: bool = False,
     use_cache: bool = True,
 ) -> ProductionTable:
-    """The A' production table of mass ``ma`` (GeV) in ``experiment``'s target and beam.
+    """The A' production table of mass ``ma`` (GeV) in ``experiment``'s target and beam, with its channels.
+
+    ``line_shape`` gives the resonant annihilation the line shape of the file's invisible benchmark
+    (``[invisible] alpha_d, ratio``; :func:`~semivisible.production.annihilation.resonant_line_shape`); without
+    it, or without a benchmark, the resonance is narrow (the semi-visible signal tables, which are reweighted in
+    alpha_D, use the narrow resonance).
 
     Raises:
         ParameterError: ``n_primaries`` not an integer in [100, 2 000 000], or an unknown ``method``.
     """
     if n_primaries is not None:
         check_int("n_primaries", n_primaries, 100, 2_000_000, numpy_ints=False)
+    benchmark = invisible_benchmark(experiment) if line_shape else None
     return build_production_table(
         ma,
         shower=experiment.shower_config(n_primaries=n_primaries),
@@ -61,8 +68,21 @@ def production_table_for(
         atoms_per_x0_cm2=experiment.atoms_per_x0_cm2,
         method=experiment.spec.production.method if method is None else method,
         e_min_gev=experiment.min_aprime_energy_gev,
+        channels=experiment.channels,
+        electrons_per_x0_cm2=experiment.electrons_per_x0_cm2,
+        alpha_d=benchmark[0] if benchmark else None,
+        ratio=benchmark[1] if benchmark else None,
         use_cache=use_cache,
     )
+
+
+def invisible_benchmark(experiment: Experiment) -> tuple[float, float] | None:
+    """(alpha_d, ratio) of the experiment's invisible benchmark (``[invisible] alpha_d, ratio``), or None when the
+    file gives none or has no annihilation channel: they set the line shape of the resonant annihilation."""
+    sig = experiment.spec.invisible
+    if sig is None or sig.alpha_d is None or sig.ratio is None or "annihilation" not in experiment.channels:
+        return None
+    return sig.alpha_d.value, sig.ratio.value
 
 
 @dataclass(frozen=True)
@@ -77,20 +97,33 @@ class InvisibleLimit:
     n_up: float
     experiment: str
     meta: dict[str, Any] = field(default_factory=dict)
+    channel_yields: list[dict[str, float]] = field(default_factory=list)
 
-    def to_records(self) -> list[dict[str, float]]:
-        """One dict per mass: ``ma`` (and its earlier spelling ``ma_GeV``), ``eps`` and the inputs."""
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per mass: ``ma`` (and its earlier spelling ``ma_GeV``), ``eps``, ``eps_low`` (equal to ``eps``:
+        the limit is one-sided, everything above it is excluded), ``eps_high`` (None) and the inputs, with the
+        yield of each production channel."""
+        per_channel = self.channel_yields or [{} for _ in self.ma]
         return with_rule_keys(
             [
                 {
                     "ma_GeV": float(m),
                     "eps": float(e),
+                    "eps_low": float(e),
+                    "eps_high": None,
                     "eps_mc_error": float(de),
                     "yield_per_eot_per_eps2": float(y),
                     "efficiency": float(f),
+                    "channel_yields_per_eot_per_eps2": dict(c),
                 }
-                for m, e, de, y, f in zip(
-                    self.ma, self.eps, self.eps_mc_error, self.yield_per_eot_per_eps2, self.efficiency, strict=True
+                for m, e, de, y, f, c in zip(
+                    self.ma,
+                    self.eps,
+                    self.eps_mc_error,
+                    self.yield_per_eot_per_eps2,
+                    self.efficiency,
+                    per_channel,
+                    strict=True,
                 )
             ]
         )
@@ -121,8 +154,17 @@ def invisible_limit(
     n_up = upper_limit_counting(int(sig.n_observed.value), sig.background.value, cl)
     masses: Sequence[float] = [float(m) for m in np.atleast_1d(np.asarray(ma, dtype=np.float64))]
     yields, errors = [], []
+    channel_yields: list[dict[str, float]] = []
     for i, m in enumerate(masses):
-        table = production_table_for(m, exp, method=method, n_primaries=n_primaries, use_cache=use_cache)
+        table = production_table_for(
+            m,
+            exp,
+            method=method,
+            n_primaries=n_primaries,
+            line_shape=True,
+            use_cache=use_cache,
+        )
+        channel_yields.append(table.channel_yields())
         yields.append(table.yield_per_eot_per_eps2())
         errors.append(table.mc_error())
         if progress is not None:
@@ -140,5 +182,6 @@ def invisible_limit(
         efficiency=eff,
         n_up=n_up,
         experiment=exp.name,
-        meta={"cl": cl, "method": method or exp.spec.production.method},
+        meta={"cl": cl, "method": method or exp.spec.production.method, "channels": list(exp.channels)},
+        channel_yields=channel_yields,
     )
