@@ -105,6 +105,7 @@ class Reproduction:
     planes: dict[str, ScanResult]
     relic: tuple[NDArray[np.float64], NDArray[np.float64]]
     grid: dict[str, int] = field(default_factory=dict)
+    channels: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The numbers of ``summary.json`` (without the file list)."""
@@ -123,6 +124,7 @@ class Reproduction:
                 f"{f:g}": excluded_up_to_along_x(p["fig5_bottom_projection"], f) for f in FIG5_BOTTOM_SPLITTINGS
             },
             "grid": dict(self.grid),
+            "production_channels": dict(self.channels),
             "statistics": p["fig4"].meta["statistics"],
         }
 
@@ -137,15 +139,20 @@ def compute(
     executor: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    channels: Sequence[str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Reproduction:
     """Scan every plane of :data:`PLANES` on ``n_x`` x ``n_y`` points (signal tables on node grids) and the relic
-    line. ``progress(label, done, total)`` is told about each plane's columns."""
+    line. ``progress(label, done, total)`` is told about each plane's columns.
+
+    ``channels`` replaces the experiments' A' production channels (the paper had dark bremsstrahlung only;
+    ``("brem", "annihilation")`` shows what the shower's positrons add, docs/validation.md).
+    """
     # Every input of every plane is checked before the first plane is scanned (a bad --fig5-bottom-mass-nodes used
     # to surface only when the fourth plane started); the same arguments then run the scans.
     from semivisible.scan.plane import _check_scan_inputs
 
-    searches = {name: Search.load(name) for name in {p.experiment for p in PLANES}}
+    searches = {name: Search.load(name, channels=channels) for name in {p.experiment for p in PLANES}}
     for name, nodes in (("mass_nodes", mass_nodes), ("fig5_bottom_mass_nodes", fig5_bottom_mass_nodes)):
         check_int(name, nodes, 2, 1000, numpy_ints=False)
     runs = []
@@ -184,7 +191,8 @@ def compute(
         "fig5_bottom_mass_nodes": fig5_bottom_mass_nodes,
         "splitting_nodes": splitting_nodes,
     }
-    return Reproduction(planes, relic, grid)
+    used = {name: list(search.experiment.channels) for name, search in sorted(searches.items())}
+    return Reproduction(planes, relic, grid, used)
 
 
 def write(

@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,11 +62,17 @@ class Search:
         return self.counting_or_none
 
     @classmethod
-    def load(cls, experiment: str | Path | Experiment) -> Search:
-        """The search of a shipped experiment name, a TOML path, or a loaded experiment (resolved once)."""
+    def load(cls, experiment: str | Path | Experiment, *, channels: Sequence[str] | None = None) -> Search:
+        """The search of a shipped experiment name, a TOML path, or a loaded experiment (resolved once).
+
+        ``channels`` replaces the file's A' production channels (:meth:`Experiment.with_channels`), e.g.
+        ``("brem", "annihilation")`` to add positron annihilation to a reproduction that had none.
+        """
         if isinstance(experiment, Search):
-            return experiment
+            experiment = experiment.experiment
         exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+        if channels is not None:
+            exp = exp.with_channels(channels)
         return _search_of(exp)
 
     @property

@@ -141,6 +141,24 @@ ExperimentOpt = Annotated[
         help=f"Shipped experiment name or path to your own experiment TOML [default {DEFAULT_EXPERIMENT}].",
     ),
 ]
+ChannelsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--channels",
+        help="A' production channels, comma-separated: brem, annihilation, associated [default: the experiment "
+        "file's].",
+        show_default=False,
+    ),
+]
+
+
+def _channels(value: str | None) -> tuple[str, ...] | None:
+    """The --channels list (None: the experiment file's); the names are checked by the experiment."""
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
 MethodOpt = Annotated[
     str | None, typer.Option("--method", help="Cross section: etl (default), iww or ww.", show_default=False)
 ]

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from semivisible.cli._common import (
     AlphaD,
+    ChannelsOpt,
     Delta,
     Eps,
     ExperimentOpt,
@@ -22,6 +23,7 @@ from semivisible.cli._common import (
     MethodOpt,
     Ratio,
     Splitting,
+    _channels,
     _emit_json,
     _fmt,
     _out,
@@ -43,19 +45,21 @@ def production_cmd(
     experiment: ExperimentOpt = DEFAULT_EXPERIMENT,
     method: MethodOpt = None,
     n_primaries: Annotated[
-        int | None, typer.Option("--n-primaries", help="Primary electrons in the shower MC.", show_default=False)
+        int | None, typer.Option("--n-primaries", help="Primary particles in the shower MC.", show_default=False)
     ] = None,
+    channels: ChannelsOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """A' yield per electron on target and per eps^2 in the experiment's thick target (shower MC)."""
+    """A' yield per particle on target and per eps^2 in the experiment's thick target (shower MC), in total and
+    for each production channel."""
     from semivisible.search import Search
     from semivisible.signal.invisible import production_table_for
 
     with _user_errors():
-        exp = Search.load(experiment).experiment
+        exp = Search.load(experiment, channels=_channels(channels)).experiment
         with _progress_bar(1, "production table") as bar:
             task = bar.add_task("build", total=1)
-            table = production_table_for(ma, exp, method=method, n_primaries=n_primaries)
+            table = production_table_for(ma, exp, method=method, n_primaries=n_primaries, line_shape=True)
             bar.advance(task)
     info: dict[str, Any] = {
         "ma_GeV": ma,
@@ -64,6 +68,9 @@ def production_cmd(
         "min_aprime_energy_GeV": exp.min_aprime_energy_gev,
         "yield_per_eot_per_eps2": table.yield_per_eot_per_eps2(),
         "yield_mc_error": table.mc_error(),
+        "beam_particle": exp.spec.beam.particle,
+        "channels": list(exp.channels),
+        "channel_yields_per_eot_per_eps2": table.channel_yields(),
         "n_weighted_aprime": int(table.weight.size),
         "n_primaries": table.n_primaries,
         "x_spectrum": table.x_summary(),
@@ -74,6 +81,7 @@ def production_cmd(
     rows: list[tuple[str, Any, str]] = [
         ("yield per EOT per eps^2", info["yield_per_eot_per_eps2"], ""),
         ("MC error", info["yield_mc_error"], ""),
+        *((f"  from {name}", value, "") for name, value in info["channel_yields_per_eot_per_eps2"].items()),
         ("weighted A' / primaries", f"{info['n_weighted_aprime']} / {info['n_primaries']}", ""),
     ]
     rows += [(k, v, "") for k, v in info["x_spectrum"].items()]
@@ -88,9 +96,11 @@ def limit_cmd(
     ma_max: Annotated[float, typer.Option("--ma-max", help="Highest m_A' [GeV].")] = 1.0,
     n_masses: Annotated[int, typer.Option("--n-masses", help="Masses, log-spaced.")] = 25,
     method: MethodOpt = None,
+    channels: ChannelsOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """90% CL CLs limit on eps against m_A' (the invisible mode for now)."""
+    """90% CL CLs limit on eps against m_A' (the invisible mode for now). JSON rows have ma_GeV, eps and eps_low
+    (equal: the limit is one-sided) and the yield of each production channel."""
     import numpy as np
 
     from semivisible.search import Search
@@ -105,7 +115,7 @@ def limit_cmd(
             raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} GeV, finite")
         if not 2 <= n_masses <= 1000:
             raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
-        exp = Search.load(experiment).experiment
+        exp = Search.load(experiment, channels=_channels(channels)).experiment
         masses = np.geomspace(ma_min, ma_max, n_masses)
         with _progress_bar(n_masses, "masses") as bar:
             task = bar.add_task("limit", total=n_masses)

@@ -9,10 +9,12 @@ import typer
 
 from semivisible.cli._common import (
     AlphaD,
+    ChannelsOpt,
     ExperimentOpt,
     G2Bands,
     JsonFlag,
     OutDir,
+    _channels,
     _emit_json,
     _eps_option,
     _g2_bands,
@@ -80,6 +82,7 @@ def scan_cmd(
     ] = DEFAULT_SPLITTING_NODES,
     hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = False,
     g2_band: G2Bands = None,
+    channels: ChannelsOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData."""
@@ -96,7 +99,7 @@ def scan_cmd(
         x_name, y_name = parse_plane(plane)
         x = default_axis(x_name, n_x, ratio=ratio, bounds=x_range)
         y = default_axis(y_name, n_y, ratio=ratio, bounds=y_range)
-        search = Search.load(experiment)
+        search = Search.load(experiment, channels=_channels(channels))
         with _progress_bar(n_x, "scan") as bar:
             task = bar.add_task("scan", total=n_x)
             result = scan_plane(
@@ -147,6 +150,7 @@ def reproduce_cmd(
     ] = None,
     hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write HEPData submissions.")] = False,
     g2_band: G2Bands = None,
+    channels: ChannelsOpt = None,
 ) -> None:
     """The paper's Figs. 4, 5 top and 5 bottom (with the 5e12 EOT compact-HCAL1 projection), their data, and
     summary.json, from the embedded NA64 2016-2018 default (arXiv:2107.02021)."""
@@ -176,6 +180,7 @@ def reproduce_cmd(
             executor=executor,
             workers=workers,
             scheduler=scheduler,
+            channels=_channels(channels),
             progress=told,
         )
     _out().print(

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.resources import files
@@ -32,6 +33,7 @@ from pydantic import ValidationError
 
 from semivisible.errors import ParameterError
 from semivisible.experiments.schema import ExperimentSpec
+from semivisible.production.annihilation import CHANNELS
 from semivisible.production.materials import Material, get_material, materials
 from semivisible.production.shower import ShowerConfig
 from semivisible.stats.model import CountingSpec
@@ -50,6 +52,32 @@ class Experiment:
 
     spec: ExperimentSpec
     path: str
+    #: The production channels that replace the file's (:meth:`with_channels`), or None.
+    channels_override: tuple[str, ...] | None = None
+
+    def with_channels(self, channels: Sequence[str]) -> Experiment:
+        """This experiment with other A' production channels, e.g. ``("brem", "annihilation")``: the file on disk is
+        unchanged, the identity (and so every table built for it) is the new content's.
+
+        >>> from semivisible.experiments import DEFAULT_EXPERIMENT
+        >>> exp = load_experiment(DEFAULT_EXPERIMENT)
+        >>> other = exp.with_channels(["brem", "annihilation"])
+        >>> other.channels, other.identity != exp.identity
+        (('brem', 'annihilation'), True)
+        """
+        allowed = "a list of distinct names from brem, annihilation, associated"
+        if isinstance(channels, str) or not all(isinstance(c, str) for c in channels):
+            raise ParameterError("channels", channels, allowed)
+        if not channels or len(set(channels)) != len(channels) or set(channels) - set(CHANNELS):
+            raise ParameterError("channels", list(channels), allowed)
+        data = self.spec.model_dump(mode="json")
+        data["production"]["channels"] = list(channels)
+        try:
+            spec = ExperimentSpec.model_validate(data)
+        except ValidationError as err:
+            raise ParameterError("channels", list(channels), _format_validation(err)) from None
+        chans = tuple(spec.production.channels)
+        return Experiment(spec=spec, path=self.path, channels_override=chans)
 
     @property
     def name(self) -> str:

@@ -348,13 +348,19 @@ def annihilation_rows(
     out: dict[str, list[FloatArray]] = {k: [] for k in _ROW_KEYS}
 
     def add(
-        sel: NDArray[np.bool_], energy: FloatArray, weight: FloatArray, dtx: FloatArray, dty: FloatArray, code: int
+        sel: NDArray[np.bool_],
+        energy: FloatArray,
+        parent: FloatArray,
+        weight: FloatArray,
+        dtx: FloatArray,
+        dty: FloatArray,
+        code: int,
     ) -> None:
         out["energy_gev"].append(energy)
         out["theta_x_rad"].append(np.asarray(positrons["theta_x_rad"])[sel] + dtx)
         out["theta_y_rad"].append(np.asarray(positrons["theta_y_rad"])[sel] + dty)
         out["depth_x0"].append(np.asarray(positrons["depth_x0"])[sel])
-        out["parent_energy_gev"].append(e_seg[sel])
+        out["parent_energy_gev"].append(parent)
         out["weight"].append(weight)
         out["primary"].append(np.asarray(positrons["primary"])[sel].astype(np.float64))
         out["channel"].append(np.full(int(sel.sum()), float(code)))
@@ -391,7 +397,8 @@ def annihilation_rows(
             energy_pos, weight = trial[sel], w_all[sel]
         energy = energy_pos + M_E_GEV
         zeros = np.zeros(int(sel.sum()))
-        add(sel, energy, weight, zeros, zeros, CHANNELS.index("annihilation"))
+        # The parent is the positron (of the kernel-smoothed energy) that annihilates: x = 1 + m_e/E.
+        add(sel, energy, energy_pos, weight, zeros, zeros, CHANNELS.index("annihilation"))
     if "associated" in channels and e_seg.size:
         s = 2.0 * M_E_GEV**2 + 2.0 * M_E_GEV * e_seg
         c_min = associated_cos_min(e_seg, m, e_min_gev)
@@ -401,7 +408,7 @@ def annihilation_rows(
         c = sample_associated_cos(s[sel], m, c_min[sel], rng)
         e_lab, theta = associated_kinematics(e_seg[sel], m, c)
         phi = rng.uniform(0.0, 2.0 * math.pi, e_lab.size)
-        add(sel, e_lab, weight, theta * np.cos(phi), theta * np.sin(phi), CHANNELS.index("associated"))
+        add(sel, e_lab, e_seg[sel], weight, theta * np.cos(phi), theta * np.sin(phi), CHANNELS.index("associated"))
     return {k: (np.concatenate(v) if v else np.zeros(0)) for k, v in out.items()}
 
 

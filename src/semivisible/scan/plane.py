@@ -294,6 +294,7 @@ class _Column:
     reference: str
     n_primaries: int | None
     max_events: int | None
+    channels: tuple[str, ...] | None = None  # the production channels that replace the file's
 
     def eps_at(self, ma: float) -> float:
         if self.eps is not None:
@@ -320,7 +321,7 @@ class _Column:
 
 def _column_yields(job: _Column) -> tuple[FloatArray, FloatArray]:
     """S1 and S2 along the y axis of one column (module level, so that it runs in other processes)."""
-    signal = Search.load(load_job_experiment(job.experiment_path, job.experiment_id)).signal
+    signal = Search.load(load_job_experiment(job.experiment_path, job.experiment_id, job.channels)).signal
     ma, f, eps, ad = job.points()
     opts = {"n_primaries": job.n_primaries, "max_events": job.max_events}
     if job.y_name == "splitting":  # every point has its own chi2 mass, so its own table
@@ -532,6 +533,7 @@ def scan_plane(
             reference,
             n_primaries,
             max_events,
+            search.experiment.channels_override,
         )
         for xv in xa
     ]

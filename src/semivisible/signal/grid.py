@@ -60,13 +60,17 @@ FloatArray = NDArray[np.float64]
 
 
 #: One node to build, as sent to a worker process: (m_A', splitting, ratio, experiment path, experiment identity,
-#: max_events). Only such jobs carry a path; the worker loads the file and checks that it is the same experiment.
-NodeJob = tuple[float, float, float, str, str, int | None]
+#: max_events, production channels that replace the file's or None). Only such jobs carry a path; the worker
+#: loads the file and checks that it is the same experiment.
+NodeJob = tuple[float, float, float, str, str, int | None, tuple[str, ...] | None]
 
 
-def load_job_experiment(path: str, identity: str) -> Experiment:
-    """The experiment of a job sent to another process: loaded from ``path``, refused if its content changed."""
+def load_job_experiment(path: str, identity: str, channels: tuple[str, ...] | None = None) -> Experiment:
+    """The experiment of a job sent to another process: loaded from ``path`` (with the job's ``channels``, see
+    :meth:`Experiment.with_channels`), refused if its content changed."""
     exp = load_experiment(path)
+    if channels is not None:
+        exp = exp.with_channels(channels)
     if exp.identity != identity:
         raise ParameterError(
             "experiment", path, f"the file the job was made from (id {identity[:12]}); now id {exp.identity[:12]}"
@@ -76,9 +80,9 @@ def load_job_experiment(path: str, identity: str) -> Experiment:
 
 def _node(job: NodeJob) -> tuple[DarkSector, Experiment, int | None]:
     """The masses (eps and alpha_D do not matter for a table), experiment and thinning of one node job."""
-    ma, splitting, ratio, experiment_path, identity, max_events = job
+    ma, splitting, ratio, experiment_path, identity, max_events, channels = job
     point = DarkSector.build(ma, 1e-3, 0.1, ratio=ratio, splitting=splitting)
-    return point, load_job_experiment(experiment_path, identity), max_events
+    return point, load_job_experiment(experiment_path, identity, channels), max_events
 
 
 def build_node_table(job: NodeJob) -> SignalTable | float:
@@ -139,7 +143,11 @@ class SignalGrid:
             raise ParameterError("nodes", (ma.tolist(), f.tolist()), "strictly increasing node values")
         if np.any(f >= ratio - 2.0) or np.any(f <= 0):
             raise ParameterError("splitting", f.tolist(), f"0 < splitting < ratio - 2 = {ratio - 2:g} at every node")
-        jobs = [(float(m), float(s), ratio, exp.path, exp.identity, max_events) for m in ma for s in f]
+        jobs = [
+            (float(m), float(s), ratio, exp.path, exp.identity, max_events, exp.channels_override)
+            for m in ma
+            for s in f
+        ]
         built = runner(jobs) if runner is not None else [build_node_table(job) for job in jobs]
         for node in built:
             if isinstance(node, SignalTable):
