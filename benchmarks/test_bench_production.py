@@ -45,3 +45,28 @@ def test_etl_total_cross_section_table(benchmark: Any) -> None:
 
     ma = np.geomspace(0.001, 1.0, 200)
     assert benchmark(sigma_total, ma, 100.0).shape == (200,)
+
+
+def _cold(channels: tuple[str, ...]) -> ProductionTable:
+    from semivisible.production import yields
+
+    yields._SHOWER_CACHE.clear()
+    yields._RECENT.clear()
+    return build_production_table(
+        0.25, shower=CONFIG, channels=channels, electrons_per_x0_cm2=1.69e24, alpha_d=0.1, ratio=3.0, use_cache=False
+    )
+
+
+def test_production_table_brem_only_cold(benchmark: Any) -> None:
+    """Issue 13's reference: the bremsstrahlung table of m_A' = 0.25 GeV from a cold start (shower included)."""
+    table = benchmark.pedantic(_cold, args=(("brem",),), rounds=3, iterations=1)
+    assert table.channel_yields()["brem"] > 0
+
+
+def test_production_table_with_annihilation_cold(benchmark: Any) -> None:
+    """The same with resonant annihilation (its own positron shower to 0.85 E_min, the alpha_D = 0.1 line shape):
+    issue 13 asks for < 30% more than brem only. Measured on the development machine (mean of 3 cold rounds):
+    0.276 s -> 0.347 s (+26%) with the line shape; +12% with a narrow resonance; the second shower (0.06 s) is
+    most of it."""
+    table = benchmark.pedantic(_cold, args=(("brem", "annihilation"),), rounds=3, iterations=1)
+    assert table.channel_yields()["annihilation"] > table.channel_yields()["brem"]
