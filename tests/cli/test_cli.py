@@ -178,9 +178,35 @@ def test_limit_json() -> None:
     assert all(r["eps"] > 0 for r in recs)
 
 
+def test_production_json_reports_each_channel() -> None:
+    args = ["production", "--ma", "0.25", "--experiment", "na64-2016-2022", "--n-primaries", "2000", "--json"]
+    code, out, _ = run(*args)
+    assert code == 0
+    info = json.loads(out)
+    assert info["channels"] == ["brem", "annihilation"]
+    per = info["channel_yields_per_eot_per_eps2"]
+    assert set(per) == {"brem", "annihilation"}
+    assert math.isclose(sum(per.values()), info["yield_per_eot_per_eps2"], rel_tol=1e-9)
+    assert per["annihilation"] > per["brem"] > 0
+    # --channels replaces the file's choice without editing it.
+    code, out, _ = run(*args, "--channels", "brem")
+    assert code == 0
+    assert json.loads(out)["channel_yields_per_eot_per_eps2"].keys() == {"brem"}
+
+
+def test_limit_json_of_2016_2022_has_one_sided_rows() -> None:
+    args = ["limit", "--mode", "invisible", "--experiment", "na64-2016-2022", "--ma-min", "0.2", "--ma-max", "0.3"]
+    code, out, _ = run(*args, "--n-masses", "3", "--json")
+    assert code == 0
+    recs = json.loads(out)
+    assert all(r["eps_low"] == r["eps"] > 0 and r["eps_high"] is None for r in recs)
+    assert all(set(r["channel_yields_per_eot_per_eps2"]) == {"brem", "annihilation"} for r in recs)
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
+        (["production", "--ma", "0.1", "--channels", "brem,compton"], "channels = ['brem', 'compton']"),
         (["limit", "--mode", "visible"], "mode = 'visible'"),
         (["production", "--ma", "0.1", "--experiment", "nowhere"], "experiment = 'nowhere'"),
         (["xsec", "--ma", "0.1", "--energy", "100", "--method", "exact"], "method = 'exact'"),
