@@ -21,7 +21,7 @@ from semivisible.experiments import load_experiment
 from semivisible.signal.invisible import invisible_limit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.signal.test_invisible import PUBLISHED_2016  # noqa: E402  (the digitised 2016 curve lives with its test)
+from tests.signal.test_invisible import PUBLISHED_2016  # the digitised 2016 curve lives with its test
 
 
 def _read(refdata: Path) -> dict[str, np.ndarray]:
