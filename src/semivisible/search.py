@@ -38,6 +38,7 @@ from semivisible.errors import ParameterError
 from semivisible.experiments import Experiment, load_experiment
 from semivisible.model.dark_sector import DarkSector
 from semivisible.signal.active_dump import ActiveDumpSignal
+from semivisible.signal.beam_dump import BeamDumpSignal
 from semivisible.signal.kinds import signal_model
 from semivisible.signal.semivisible import Yields
 from semivisible.stats.cls import EventLimitTable, check_cl, cls_of_signal, event_limit_table
@@ -51,8 +52,15 @@ class Search:
     """An experiment, its signal model and its counting specification (module docstring)."""
 
     experiment: Experiment
-    signal: ActiveDumpSignal
+    signal: ActiveDumpSignal | BeamDumpSignal
     counting_or_none: CountingSpec | None
+
+    @property
+    def active_signal(self) -> ActiveDumpSignal:
+        """The signal model of an active dump (S1, S2 and the scans); refused for another kind."""
+        if not isinstance(self.signal, ActiveDumpSignal):
+            raise ParameterError("experiment", self.name, "an experiment of kind 'active-dump' (S1/S2 signatures)")
+        return self.signal
 
     @property
     def counting(self) -> CountingSpec:
@@ -114,7 +122,7 @@ class Search:
             raise ParameterError("point", point, "a DarkSector (semivisible.DarkSector.from_benchmark(ma, eps))")
         e = point.eps if eps is None else eps
         ad = point.alpha_d if alpha_d is None else alpha_d
-        return self.signal.expected(point, e, ad, n_primaries=n_primaries, max_events=max_events)
+        return self.active_signal.expected(point, e, ad, n_primaries=n_primaries, max_events=max_events)
 
     def cls(self, s1: ArrayLike, s2: ArrayLike, *, no_systematics: bool = False) -> NDArray[np.float64]:
         """CLs of the signals ``s1`` and ``s2`` (events; arrays broadcast)."""

@@ -90,25 +90,38 @@ def production_cmd(
 
 @app.command("limit")
 def limit_cmd(
-    mode: Annotated[str, typer.Option("--mode", help="Signal mode: invisible.")] = "invisible",
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            help="invisible (an active dump), or visible or semivisible (a beam dump) [default: invisible, visible "
+            "for a beam dump].",
+            show_default=False,
+        ),
+    ] = None,
     experiment: ExperimentOpt = DEFAULT_EXPERIMENT,
     ma_min: Annotated[float, typer.Option("--ma-min", help="Lowest m_A' [GeV].")] = 0.001,
     ma_max: Annotated[float, typer.Option("--ma-max", help="Highest m_A' [GeV].")] = 1.0,
     n_masses: Annotated[int, typer.Option("--n-masses", help="Masses, log-spaced.")] = 25,
+    alpha_d: AlphaD = BENCHMARK_ALPHA_D,
+    ratio: Ratio = None,
+    splitting: Splitting = None,
     method: MethodOpt = None,
     channels: ChannelsOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """90% CL CLs limit on eps against m_A' (the invisible mode for now). JSON rows have ma_GeV, eps and eps_low
-    (equal: the limit is one-sided) and the yield of each production channel."""
+    """90% CL CLs limit on eps against m_A'. Invisible mode (active dumps): JSON rows have ma_GeV, eps and eps_low
+    (equal: the limit is one-sided) and the yield of each production channel. Beam dumps exclude bands: rows
+    ma_GeV, eps_low, eps_high, one per excluded interval (nulls where none); semivisible at --alpha-d, --ratio,
+    --splitting."""
     import numpy as np
 
+    from semivisible.model.dark_sector import BENCHMARK_RATIO, BENCHMARK_SPLITTING
     from semivisible.search import Search
+    from semivisible.signal.beam_dump import dump_limit
     from semivisible.signal.invisible import invisible_limit
 
     with _user_errors():
-        if mode != "invisible":
-            raise ParameterError("mode", mode, "invisible (the semi-visible modes come with the signal chain)")
         if not (math.isfinite(ma_min) and ma_min > 0):
             raise ParameterError("ma_min", ma_min, "ma_min > 0 (GeV), finite")
         if not (math.isfinite(ma_max) and ma_max > ma_min):
@@ -116,10 +129,37 @@ def limit_cmd(
         if not 2 <= n_masses <= 1000:
             raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
         exp = Search.load(experiment, channels=_channels(channels)).experiment
+        beam_dump = exp.kind == "beam-dump"
+        mode = ("visible" if beam_dump else "invisible") if mode is None else mode
+        allowed = ("visible", "semivisible") if beam_dump else ("invisible",)
+        if mode not in allowed:
+            raise ParameterError("mode", mode, f"one of {', '.join(allowed)} for {exp.name} (kind {exp.kind})")
+        r = BENCHMARK_RATIO if ratio is None else ratio
+        f = BENCHMARK_SPLITTING if splitting is None else splitting
         masses = np.geomspace(ma_min, ma_max, n_masses)
         with _progress_bar(n_masses, "masses") as bar:
             task = bar.add_task("limit", total=n_masses)
-            result = invisible_limit(masses, exp, method=method, progress=lambda i, n: bar.update(task, completed=i))
+
+            def told(i: int, n: int) -> None:
+                bar.update(task, completed=i)
+
+            if beam_dump:
+                band = dump_limit(exp, mode, masses, alpha_d=alpha_d, ratio=r, splitting=f, progress=told)
+            else:
+                result = invisible_limit(masses, exp, method=method, progress=told)
+    if beam_dump:
+        if json_out:
+            _emit_json(band.to_records())
+            return
+        title = f"semivisible limit --mode {mode}  {exp.name} (N_up = {band.n_up:.3f})"
+        table = Table(title=title)
+        for col in ("m_A' [GeV]", "eps_low", "eps_high"):
+            table.add_column(col, justify="right")
+        for rec in band.to_records():
+            cells = ["-" if rec[k] is None else f"{rec[k]:.4g}" for k in ("eps_low", "eps_high")]
+            table.add_row(f"{rec['ma_GeV']:.4g}", *cells)
+        _out().print(table)
+        return
     if json_out:
         _emit_json(result.to_records())
         return
@@ -154,9 +194,9 @@ def yields_cmd(
         exp = search.experiment
         with _progress_bar(1, "signal table") as bar:
             task = bar.add_task("build", total=1)
-            table = search.signal.table(point)
+            table = search.active_signal.table(point)
             bar.advance(task)
-        result = search.signal.events(table, point.eps, point.alpha_d)
+        result = search.active_signal.events(table, point.eps, point.alpha_d)
     lam = 1.0 / float(result.ctau_chi2_m)
     info: dict[str, Any] = {
         "ma_GeV": point.ma,

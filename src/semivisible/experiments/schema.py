@@ -73,7 +73,7 @@ MAX_METRES = 1e4
 #: The largest beam energy (GeV).
 MAX_BEAM_ENERGY_GEV = 1e4
 #: The largest number of particles on target.
-MAX_EOT = 1e20
+MAX_EOT = 1e22
 #: The largest observed count and expected background of a signature (events). The exact multibin CLs sums over
 #: every outcome (semivisible.stats.cls): 10 events in a bin already take about a minute for an experiment's limit
 #: table, 30 events several minutes and 300 events hours, so the files are held to searches with few events.
@@ -171,10 +171,11 @@ def _in(
 #: The kinds of experiment this version can compute. ``active-dump``: the A' is made in an active target that
 #: measures the missing energy, and the signatures depend on where chi2 decays relative to vetoes and fiducial
 #: volumes downstream (NA64).
-KINDS: tuple[str, ...] = ("active-dump",)
-#: Kinds whose schema and signal model are planned but not in this version: an electron or proton beam dump with
-#: a distant decay volume (E137, NuCal, CHARM), and a collider mono-photon search (BaBar).
-RESERVED_KINDS: tuple[str, ...] = ("beam-dump", "collider")
+#: ``beam-dump``: the A' is made in a passive dump; a shield, then a decay volume, and a detector face at its end
+#: see the visible products of decays inside the volume (E137).
+KINDS: tuple[str, ...] = ("active-dump", "beam-dump")
+#: Kinds whose schema and signal model are planned but not in this version: a collider mono-photon search (BaBar).
+RESERVED_KINDS: tuple[str, ...] = ("collider",)
 
 
 class _Strict(BaseModel):
@@ -461,6 +462,48 @@ class Detector(_Strict):
         return [m for m in self.modules if m.role == "fiducial"]
 
 
+class DecayVolume(_Strict):
+    """A beam dump's decay region along the beam, from the front face of the dump: a shield of ``shield_length_m``
+    (dump and earth), then the decay volume of ``length_m``; the detector face closes it."""
+
+    shield_length_m: Size
+    length_m: Size
+
+    @property
+    def end_m(self) -> float:
+        """Distance from the dump to the detector face, m."""
+        return self.shield_length_m.value + self.length_m.value
+
+
+class DumpDetector(_Strict):
+    """The detector face of a beam dump: a rectangle transverse to the beam at the end of the decay volume, of half
+    widths ``half_width_x_m`` and ``half_width_y_m``, centred at (``offset_x_m``, ``offset_y_m``) from the beam
+    axis (an off-axis detector has an offset)."""
+
+    half_width_x_m: Size
+    half_width_y_m: Size
+    offset_x_m: Position | None = None
+    offset_y_m: Position | None = None
+
+
+class DumpSelection(_Strict):
+    """What a beam-dump search counts: visible energy above ``energy_threshold_gev`` in the detector, with its
+    efficiency, the observed events and the expected background."""
+
+    energy_threshold_gev: Energy
+    efficiency: Efficiency
+    n_observed: Count
+    background: Background
+    signal_systematic: Systematic | None = None
+    visible_decays: list[Literal["ee", "mumu", "hadrons"]] = Field(
+        default=["ee", "mumu", "hadrons"],
+        min_length=1,
+        max_length=3,
+        description="the A' decays whose products the detector sees above threshold in the visible mode (an "
+        "electromagnetic calorimeter sees e+ e- showers, not the minimum-ionising muons)",
+    )
+
+
 class ExperimentSpec(_Strict):
     """A whole experiment file."""
 
@@ -476,6 +519,9 @@ class ExperimentSpec(_Strict):
     detector: Detector | None = None
     s1: SemivisibleSignature | None = None
     s2: SemivisibleSignature | None = None
+    decay_volume: DecayVolume | None = None
+    dump_detector: DumpDetector | None = None
+    selection: DumpSelection | None = None
 
     @field_validator("kind")
     @classmethod
@@ -509,6 +555,35 @@ class ExperimentSpec(_Strict):
                 + f"; allowed <= {_num(MAX_SHOWER_COST)}, 50 times the shipped na64-2016-2018 settings (about 35 s and "
                 "10 GB for one production table); reduce production.n_primaries, or raise "
                 "production.min_aprime_energy_gev or production.y_min"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _beam_dump_structure(self) -> ExperimentSpec:
+        """What the ``beam-dump`` signal model needs: [decay_volume], [dump_detector] and [selection], and none of
+        the active-dump sections; the threshold below the beam energy and at or above the production cut."""
+        beam_dump_parts = {"decay_volume": self.decay_volume, "dump_detector": self.dump_detector,
+                           "selection": self.selection}  # fmt: skip
+        if self.kind != "beam-dump":
+            given = [k for k, v in beam_dump_parts.items() if v is not None]
+            if given:
+                raise ValueError(f"[{given[0]}] belongs to kind = 'beam-dump' files, not to kind = {self.kind!r}")
+            return self
+        missing = [k for k, v in beam_dump_parts.items() if v is None]
+        if missing:
+            raise ValueError(f"a beam dump needs a [{missing[0]}] section")
+        others = {"invisible": self.invisible, "detector": self.detector, "s1": self.s1, "s2": self.s2}
+        if extra := [k for k, v in others.items() if v is not None]:
+            raise ValueError(f"[{extra[0]}] belongs to kind = 'active-dump' files, not to a beam dump")
+        assert self.selection is not None
+        thr, energy = self.selection.energy_threshold_gev.value, self.beam.energy_gev.value
+        cut = self.production.min_aprime_energy_gev.value
+        if not thr < energy:
+            raise ValueError(f"selection.energy_threshold_gev.value = {thr!r}, allowed < beam.energy_gev = {energy:g}")
+        if cut > thr:
+            raise ValueError(
+                f"production.min_aprime_energy_gev.value = {cut!r}, allowed <= selection.energy_threshold_gev = "
+                f"{thr:g} (an A' below the threshold cannot make a signal, one above it must be produced)"
             )
         return self
 

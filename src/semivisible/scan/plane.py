@@ -321,7 +321,7 @@ class _Column:
 
 def _column_yields(job: _Column) -> tuple[FloatArray, FloatArray]:
     """S1 and S2 along the y axis of one column (module level, so that it runs in other processes)."""
-    signal = Search.load(load_job_experiment(job.experiment_path, job.experiment_id, job.channels)).signal
+    signal = Search.load(load_job_experiment(job.experiment_path, job.experiment_id, job.channels)).active_signal
     ma, f, eps, ad = job.points()
     opts = {"n_primaries": job.n_primaries, "max_events": job.max_events}
     if job.y_name == "splitting":  # every point has its own chi2 mass, so its own table
@@ -365,7 +365,7 @@ def _node_grid(
             map_jobs(_cache_node, missing, lambda i, r: None, **run)
         return [build_node_table(j) for j in jobs]
 
-    return search.signal.grid(ma_nodes, f_nodes, ratio=job.ratio, max_events=job.max_events, runner=runner)
+    return search.active_signal.grid(ma_nodes, f_nodes, ratio=job.ratio, max_events=job.max_events, runner=runner)
 
 
 def _cache_node(job: NodeJob) -> None:
@@ -445,7 +445,7 @@ def _check_axes(search: Search, x_name: str, xa: FloatArray, y_name: str, ya: Fl
     from semivisible.model.dark_sector import ALPHA_D_RANGE, EPS_RANGE
 
     check_real(x_name, xa, 0.0, unit="GeV")
-    search.signal.check_ma(xa if x_name == "ma" else ratio * xa)
+    search.active_signal.check_ma(xa if x_name == "ma" else ratio * xa)
     if y_name == "splitting":  # A' -> chi1 chi2 must be open, as for one model point (DarkSector)
         check_real("splitting", ya, 0.0, ratio - 2.0, high_open=True)
     else:

@@ -22,6 +22,7 @@ from semivisible.errors import ParameterError
 from semivisible.experiments import Experiment
 from semivisible.model.dark_sector import DarkSector
 from semivisible.signal.active_dump import ActiveDumpSignal
+from semivisible.signal.beam_dump import BeamDumpSignal
 from semivisible.signal.semivisible import Yields
 
 __all__ = ["SIGNAL_MODELS", "SignalModel", "signal_model"]
@@ -48,10 +49,13 @@ class SignalModel(Protocol):
 
 
 #: The signal model of each kind.
-SIGNAL_MODELS: dict[str, type[ActiveDumpSignal]] = {"active-dump": ActiveDumpSignal}
+SIGNAL_MODELS: dict[str, type[ActiveDumpSignal] | type[BeamDumpSignal]] = {
+    "active-dump": ActiveDumpSignal,
+    "beam-dump": BeamDumpSignal,
+}
 
 
-def signal_model(experiment: Experiment) -> ActiveDumpSignal:
+def signal_model(experiment: Experiment) -> ActiveDumpSignal | BeamDumpSignal:
     """The signal model of the experiment's kind."""
     cls = SIGNAL_MODELS.get(experiment.kind)
     if cls is None:
