@@ -407,6 +407,8 @@ def _events_of(
         vis = build_decay_table("visible", ma, signal.experiment, use_cache=use_cache)
         return lambda e: signal.visible(ma, e, table=vis).events
     point = DarkSector.build(ma, 1e-3, alpha_d, ratio=ratio, splitting=splitting)
+    if point.chi2_stable:  # Delta <= 2 m_e: chi2 -> chi1 e+ e- is closed, nothing to see
+        return np.zeros_like
     semi = build_decay_table("semivisible", point, signal.experiment, use_cache=use_cache)
     return lambda e: signal.semivisible(point, e, alpha_d, table=semi).events
 
