@@ -29,7 +29,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         text = Path(exp.path).read_text(encoding="utf-8")
         for axis in ("x", "y"):
-            text = text.replace(f"half_width_{axis}_m = {{ value = 0.372", f"half_width_{axis}_m = {{ value = 1.5")
+            text = text.replace(f"half_width_{axis}_m = {{ value = 0.371", f"half_width_{axis}_m = {{ value = 1.5")
         physical_path = Path(tmp) / "e137-3m.toml"
         physical_path.write_text(text, encoding="utf-8")
         physical = dump_limit(load_experiment(str(physical_path)), "visible", ma)

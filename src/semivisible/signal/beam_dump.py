@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -266,8 +267,23 @@ def _semivisible_rows(
     return m2 / p2, np.where(ok, prod.weight, 0.0)
 
 
+@functools.lru_cache(maxsize=4096)
+def _visible_width_eps1(ma: float) -> float:
+    """Gamma(A' -> SM) at eps = 1, GeV (the hadronic part costs an R-ratio evaluation: once per mass)."""
+    return float(aprime.gamma_aprime_visible(ma, 1.0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _partial_widths_eps1(ma: float) -> dict[str, float]:
+    return {
+        "ee": float(aprime.gamma_aprime_to_ee(ma, 1.0)),
+        "mumu": float(aprime.gamma_aprime_to_mumu(ma, 1.0)),
+        "hadrons": float(aprime.gamma_aprime_to_hadrons(ma, 1.0)),
+    }
+
+
 def _visible_width(ma: float, eps: FloatArray) -> FloatArray:
-    return np.asarray(aprime.gamma_aprime_visible(ma, 1.0) * eps**2)
+    return np.asarray(_visible_width_eps1(float(ma)) * eps**2)
 
 
 class BeamDumpSignal:
@@ -299,13 +315,8 @@ class BeamDumpSignal:
         (:mod:`semivisible.model.aprime`; independent of eps)."""
         sel = self.experiment.spec.selection
         assert sel is not None
-        parts = {
-            "ee": aprime.gamma_aprime_to_ee(ma, 1.0),
-            "mumu": aprime.gamma_aprime_to_mumu(ma, 1.0),
-            "hadrons": aprime.gamma_aprime_to_hadrons(ma, 1.0),
-        }
-        seen = sum(float(parts[k]) for k in sel.visible_decays)
-        return seen / float(aprime.gamma_aprime_visible(ma, 1.0))
+        parts = _partial_widths_eps1(float(ma))
+        return sum(parts[k] for k in sel.visible_decays) / _visible_width_eps1(float(ma))
 
     def visible(
         self, ma: float, eps: ArrayLike, *, use_cache: bool = True, table: DecayTable | None = None
