@@ -33,6 +33,7 @@ from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.io.cache import atomic_write_text, staged_directory
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
 from semivisible.plot.figures import write_plane
+from semivisible.scan.overlays import Overlay, beam_dump_overlay
 from semivisible.scan.plane import (
     DEFAULT_SPLITTING_NODES,
     ScanResult,
@@ -49,6 +50,8 @@ __all__ = [
     "FIG5_BOTTOM_SPLITTINGS",
     "G2_BANDS",
     "NOMINAL",
+    "OVERLAY_EXPERIMENTS",
+    "OVERLAY_PLANES",
     "PAPER",
     "PAPER_HEADLINE_GEV",
     "PLANES",
@@ -70,6 +73,11 @@ PROJECTION = "na64-compact-hcal1"
 PAPER_HEADLINE_GEV = 0.39
 #: The g-2 bands of the paper's Fig. 4: red (BNL + FNAL 2021 vs WP2020) and blue (BNL alone).
 G2_BANDS: tuple[str, ...] = FIG4_REFERENCES
+#: Other experiments whose semi-visible bounds are drawn on Figs. 4, 5 top and 5 bottom, computed at each plane's
+#: own parameters by semivisible's engine (the paper overlays recasts by others).
+OVERLAY_EXPERIMENTS: tuple[str, ...] = ("e137",)
+#: The planes that carry the overlays (not the projections).
+OVERLAY_PLANES: tuple[str, ...] = ("fig4", "fig5_top", "fig5_bottom")
 #: The values of Delta/m_chi1 at which the Fig. 5 bottom reach in m_chi1 is reported.
 FIG5_BOTTOM_SPLITTINGS: tuple[float, ...] = (0.1, 0.2, 0.4, 0.5, 0.6, 0.8)
 
@@ -106,6 +114,7 @@ class Reproduction:
     relic: tuple[NDArray[np.float64], NDArray[np.float64]]
     grid: dict[str, int] = field(default_factory=dict)
     channels: dict[str, list[str]] = field(default_factory=dict)
+    overlays: dict[str, list[Overlay]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The numbers of ``summary.json`` (without the file list)."""
@@ -125,6 +134,7 @@ class Reproduction:
             },
             "grid": dict(self.grid),
             "production_channels": dict(self.channels),
+            "overlays": {key: [o.name for o in found] for key, found in self.overlays.items()},
             "statistics": p["fig4"].meta["statistics"],
         }
 
@@ -192,7 +202,22 @@ def compute(
         "splitting_nodes": splitting_nodes,
     }
     used = {name: list(search.experiment.channels) for name, search in sorted(searches.items())}
-    return Reproduction(planes, relic, grid, used)
+    overlays: dict[str, list[Overlay]] = {}
+    for recipe in PLANES:
+        if recipe.key not in OVERLAY_PLANES:
+            continue
+        if progress is not None:
+            progress(f"{recipe.label}: other experiments", 0, len(OVERLAY_EXPERIMENTS))
+        res = planes[recipe.key]
+        x_name, y_name = parse_plane(recipe.plane)
+        overlays[recipe.key] = [
+            beam_dump_overlay(Search.load(name), x_name, res.x, y_name, res.y, eps="g2", alpha_d=BENCHMARK_ALPHA_D,
+                              ratio=BENCHMARK_RATIO, splitting=BENCHMARK_SPLITTING, reference=DEFAULT_REFERENCE)
+            for name in OVERLAY_EXPERIMENTS
+        ]  # fmt: skip
+        if progress is not None:
+            progress(f"{recipe.label}: other experiments", len(OVERLAY_EXPERIMENTS), len(OVERLAY_EXPERIMENTS))
+    return Reproduction(planes, relic, grid, used, overlays)
 
 
 def write(
@@ -217,15 +242,17 @@ def write(
     p = reproduction.planes
     bands = tuple(g2_bands)
     with staged_directory(folder, what="out") as staging:
+        ov = reproduction.overlays
         files = write_plane(
             p["fig4"], staging, "fig4", hepdata=hepdata, projection=p["fig4_projection"], relic=reproduction.relic,
-            g2_references=bands,
+            g2_references=bands, overlays=ov.get("fig4", []),
         )  # fmt: skip
         p["fig4_projection"].to_json(staging / "fig4_projection.json")
-        files += write_plane(p["fig5_top"], staging, "fig5_top", hepdata=hepdata)
+        files += write_plane(p["fig5_top"], staging, "fig5_top", hepdata=hepdata, overlays=ov.get("fig5_top", []))
         files += write_plane(
-            p["fig5_bottom"], staging, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"]
-        )
+            p["fig5_bottom"], staging, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"],
+            overlays=ov.get("fig5_bottom", []),
+        )  # fmt: skip
         p["fig5_bottom_projection"].to_json(staging / "fig5_bottom_projection.json")
         final = [folder / f.relative_to(staging) for f in files]  # where they are once moved into place
         summary = with_rule_keys({**reproduction.summary(), "files": [str(f) for f in final]})

@@ -250,6 +250,13 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
             assert (tmp_path / f"{stem}.{ext}").exists()
         assert (tmp_path / f"{stem}-hepdata" / "submission.yaml").exists()
     assert (tmp_path / "fig5_bottom_projection.json").exists()
+    # E137's semi-visible bound, computed at each plane's parameters, is drawn and exported (issue 14).
+    assert summary["overlays"] == {"fig4": ["e137"], "fig5_top": ["e137"], "fig5_bottom": ["e137"]}
+    for stem in ("fig4", "fig5_top", "fig5_bottom"):
+        assert (tmp_path / f"{stem}.csv").read_text().splitlines()[0].endswith(",e137_excluded")
+        overlay = json.loads((tmp_path / f"{stem}.json").read_text())["overlays"]["e137"]
+        assert overlay["label"] == "E137"
+        assert overlay["meta"]["eps"] == "g2"
 
 
 def test_scan_bad_plane(tmp_path: Any) -> None:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
-__all__ = ["G2_STYLES", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "save_figure", "write_plane"]
+__all__ = ["G2_STYLES", "OVERLAY_COLOURS", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "save_figure", "write_plane"]
 
 #: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
 G2_STYLES = {
@@ -145,6 +145,36 @@ def _expected_lines(ax: Axes, result: ScanResult) -> None:
         ax.plot(line[:, 0], line[:, 1], color="k", lw=1, ls=":", label="expected (median)" if k == 0 else None)
 
 
+#: Colours of other experiments' bounds (shaded regions with an outline), by experiment name.
+OVERLAY_COLOURS = {"e137": "tab:brown", "babar": "tab:cyan", "nucal": "tab:olive", "charm": "tab:pink"}
+
+
+def _check_overlays(overlays: object) -> list[Any]:
+    from semivisible.scan.overlays import Overlay
+
+    if isinstance(overlays, Overlay):
+        overlays = [overlays]
+    if not isinstance(overlays, Sequence) or not all(isinstance(o, Overlay) for o in overlays):
+        raise ParameterError("overlays", type(overlays).__name__, "a sequence of semivisible.scan.overlays.Overlay")
+    return list(overlays)
+
+
+def _overlay_regions(ax: Axes, overlays: Sequence[Any]) -> None:
+    """Other experiments' excluded regions: shaded, outlined, labelled (drawn under the NA64 contour)."""
+    from matplotlib.patches import Rectangle
+
+    for ov in overlays:
+        if not ov.excluded.any():
+            continue
+        colour = OVERLAY_COLOURS.get(ov.name, "tab:gray")
+        grid = ov.excluded.T.astype(np.float64)
+        ax.contourf(ov.x, ov.y, grid, levels=[0.5, 1.5], colors=[colour], alpha=0.35, zorder=1)
+        ax.contour(ov.x, ov.y, grid, levels=[0.5], colors=[colour], linewidths=1.2, zorder=1)
+        # A zero-size patch carries the legend entry of the region.
+        corner = (float(ov.x[0]), float(ov.y[0]))
+        ax.add_patch(Rectangle(corner, 0.0, 0.0, facecolor=colour, edgecolor=colour, alpha=0.35, label=ov.label))
+
+
 def _legend(ax: Axes, loc: Literal["upper left", "lower left"]) -> None:
     """The legend, if anything drawn has a label (an empty plane has none)."""
     if ax.get_legend_handles_labels()[0]:
@@ -159,8 +189,10 @@ def plot_ma_eps(
     relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
     projection: ScanResult | None = None,
     title: str | None = None,
+    overlays: Sequence[Any] = (),
 ) -> tuple[Figure, Axes]:
-    """Draw the (m_A', eps) exclusion (Fig. 4) with the 2 sigma g-2 bands, optionally the relic line and a projection.
+    """Draw the (m_A', eps) exclusion (Fig. 4) with the 2 sigma g-2 bands, optionally the relic line, a projection and
+    other experiments' bounds (``overlays``, :class:`semivisible.scan.overlays.Overlay`).
 
     Also the (m_chi1, eps) plane: the g-2 bands are then drawn at m_A' = ratio * m_chi1 (``ratio`` from
     ``result.meta``, default 3).
@@ -172,6 +204,7 @@ def plot_ma_eps(
         relic: the thermal-relic line as (x, eps) arrays.
         projection: a scanned projection, drawn dashed.
         title: the title (default: alpha_D, m_A'/m_chi1 and Delta/m_chi1 from ``result.meta``).
+        overlays: other experiments' excluded regions on the same plane, drawn shaded and labelled.
 
     Returns:
         ``(figure, axes)``; write the figure with :func:`save_figure`.
@@ -196,6 +229,7 @@ def plot_ma_eps(
 
     result = _check_result(result, "result", ("eps",))
     projection = _check_projection(projection)
+    drawn_overlays = _check_overlays(overlays)
     title = _check_title(title)
     if isinstance(g2_references, str) or not all(isinstance(name, str) for name in g2_references):
         raise ParameterError("g2_references", g2_references, "a sequence of g-2 reference names")
@@ -212,6 +246,7 @@ def plot_ma_eps(
             lo = np.array([b[0] for b in bands])
             hi = np.array([b[1] for b in bands])
             ax.fill_between(xs, np.maximum(lo, result.y.min()), hi, color=colour, alpha=0.3, lw=0, label=label)
+        _overlay_regions(ax, drawn_overlays)
         _exclusion(ax, result)
         _projection_lines(ax, projection)
         if relic is not None:
@@ -242,6 +277,7 @@ def plot_ma_alpha_d(
     title: str | None = None,
     projection: ScanResult | None = None,
     log_y: bool = True,
+    overlays: Sequence[Any] = (),
 ) -> tuple[Figure, Axes]:
     """Draw a plane scanned with eps on the g-2 central value (or fixed): (m_A', alpha_D) (Fig. 5 top, with the
     alpha_D = 0.2 Landau-pole line) or (m_chi1, Delta/m_chi1) (Fig. 5 bottom, with ``log_y=False``), with an
@@ -253,6 +289,7 @@ def plot_ma_alpha_d(
         title: the title (default: eps, m_A'/m_chi1 and the fixed parameters from ``result.meta``).
         projection: a scanned projection, drawn dashed.
         log_y: a logarithmic y axis (else linear).
+        overlays: other experiments' excluded regions on the same plane, drawn shaded and labelled.
 
     Returns:
         ``(figure, axes)``; write the figure with :func:`save_figure`.
@@ -271,11 +308,13 @@ def plot_ma_alpha_d(
     """
     result = _check_result(result, "result", ("alpha_d", "splitting"))
     projection = _check_projection(projection)
+    drawn_overlays = _check_overlays(overlays)
     title = _check_title(title)
     if not isinstance(log_y, bool | np.bool_):
         raise ParameterError("log_y", log_y, "True or False")
     with _style():
         fig, ax = _figure_and_axes(ax)
+        _overlay_regions(ax, drawn_overlays)
         _exclusion(ax, result)
         _projection_lines(ax, projection)
         if result.y_name == "alpha_d":
@@ -305,8 +344,10 @@ def plot_plane(
     relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
     g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
     title: str | None = None,
+    overlays: Sequence[Any] = (),
 ) -> tuple[Figure, Axes]:
-    """Draw any scanned plane into ``ax`` (default a new figure); return ``(figure, axes)``.
+    """Draw any scanned plane into ``ax`` (default a new figure), with other experiments' bounds (``overlays``);
+    return ``(figure, axes)``.
 
     :func:`plot_ma_eps` for y = eps (with the 2 sigma bands of ``g2_references``), else :func:`plot_ma_alpha_d`
     (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps) plane only.
@@ -330,8 +371,10 @@ def plot_plane(
             relic=relic if result.x_name == "ma_GeV" else None,
             g2_references=g2_references,
             title=title,
+            overlays=overlays,
         )
-    return plot_ma_alpha_d(result, ax=ax, projection=projection, title=title, log_y=result.y_name != "splitting")
+    log_y = result.y_name != "splitting"
+    return plot_ma_alpha_d(result, ax=ax, projection=projection, title=title, log_y=log_y, overlays=overlays)
 
 
 def save_figure(
@@ -380,13 +423,17 @@ def save_figure(
 
 def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool = False, **plot_kw: Any) -> list[Path]:
     """Every file of one scanned plane in ``out``: ``stem``.csv, .json, .png, .pdf (:func:`plot_plane` with
-    ``plot_kw``, then :func:`save_figure`) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/
+    ``plot_kw``, then :func:`save_figure`; the CSV gains a ``<name>_excluded`` column and the JSON an ``overlays``
+    entry for each overlay) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/
     (:func:`semivisible.io.hepdata.write_hepdata`, without the archive beside it). Each file is written
     atomically."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    result.to_csv(folder / f"{stem}.csv")
-    result.to_json(folder / f"{stem}.json")
+    overlays = _check_overlays(plot_kw.get("overlays", ()))
+    result.to_csv(folder / f"{stem}.csv", extra={f"{o.name}_excluded": o.excluded for o in overlays})
+    result.to_json(
+        folder / f"{stem}.json", extra={"overlays": {o.name: o.to_dict() for o in overlays}} if overlays else None
+    )
     fig, _ = plot_plane(result, **plot_kw)
     files = [folder / f"{stem}.csv", folder / f"{stem}.json", *save_figure(fig, folder / stem)]
     if hepdata:

@@ -173,8 +173,9 @@ class ScanResult:
                 recs.append(rec)
         return recs
 
-    def to_csv(self, path: str | Path) -> None:
-        """Write the grid as CSV, one row per point (atomically)."""
+    def to_csv(self, path: str | Path, *, extra: dict[str, NDArray[np.bool_]] | None = None) -> None:
+        """Write the grid as CSV, one row per point (atomically); ``extra`` adds flag columns on the same grid
+        (other experiments' exclusions)."""
         xx, yy = np.meshgrid(self.x, self.y, indexing="ij")
         cols = [xx, yy, self.s1, self.s2, self.cls]
         header = [self.x_name, self.y_name, "s1", "s2", "cls", "excluded"]
@@ -182,6 +183,11 @@ class ScanResult:
         if self.expected_excluded is not None:
             header.append("expected_excluded")
             flags.append(self.expected_excluded)
+        for name, flag in (extra or {}).items():
+            if np.shape(flag) != xx.shape:
+                raise ParameterError(name, np.shape(flag), f"a flag grid of the plane's shape {xx.shape}")
+            header.append(name)
+            flags.append(np.asarray(flag, dtype=bool))
         buf = io.StringIO()
         data = np.column_stack([c.ravel() for c in cols] + [f.ravel().astype(np.float64) for f in flags])
         fmt = ["%.8g"] * len(cols) + ["%d"] * len(flags)
@@ -198,8 +204,8 @@ class ScanResult:
         paths: list[Path] = write_hepdata(self, directory, **kwargs)
         return paths
 
-    def to_json(self, path: str | Path) -> None:
-        """Write axes, CLs grid, contours and metadata as JSON (atomically)."""
+    def to_json(self, path: str | Path, *, extra: dict[str, Any] | None = None) -> None:
+        """Write axes, CLs grid, contours and metadata as JSON (atomically); ``extra`` adds keys (never replaces)."""
         payload = {
             "plane": self.plane,
             "x_name": self.x_name,
@@ -214,6 +220,7 @@ class ScanResult:
             "expected_contours": {k: [c.tolist() for c in v] for k, v in self.expected.items()},
             "meta": self.meta,
         }
+        payload.update({k: v for k, v in (extra or {}).items() if k not in payload})
         atomic_write_text(path, json.dumps(payload, separators=(",", ":"), default=str))
 
 

@@ -186,11 +186,13 @@ def build_decay_table(
     *,
     n_bins: int = _N_BINS,
     seed: int = 137,
+    max_rows: int | None = None,
     use_cache: bool = True,
 ) -> DecayTable:
     """The :class:`DecayTable` of ``mode`` at the masses of ``point`` (a DarkSector for ``semivisible``; an A' mass
     in GeV, or a DarkSector whose ``ma`` is used, for ``visible``), cached on disk by the masses and the
-    experiment's identity."""
+    experiment's identity. ``max_rows`` thins the production rows first (whole primaries, reweighted: faster, with
+    a larger MC error)."""
     exp = _check_beam_dump(experiment)
     _check_mode(mode)
     if mode == "semivisible" and not isinstance(point, DarkSector):
@@ -203,11 +205,12 @@ def build_decay_table(
     g = _geometry(exp)
     # The cache key carries the package version itself (semivisible.io.cache.cache_key).
     inputs = {"mode": mode, "ma": ma, "mchi1": m1, "mchi2": m2, "experiment": exp.identity, "bins": n_bins,
-              "seed": seed}  # fmt: skip
+              "seed": seed, "max_rows": max_rows}  # fmt: skip
 
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
-        # The production rows (8 MB a mass for E137) are not kept on disk: the decay table they make is.
-        prod = production_table_for(ma, exp, use_cache=False)
+        prod = _production(ma, exp)
+        if max_rows is not None:
+            prod = prod.thinned(max_rows, seed)
         rng = np.random.default_rng([seed, round(ma * 1e9) % (2**32), round((m2 or 0.0) * 1e12) % (2**32)])
         if mode == "visible":
             u, w = _visible_rows(prod, ma, g)
@@ -237,6 +240,19 @@ def build_decay_table(
         experiment_id=exp.identity,
         meta=meta,
     )
+
+
+_PRODUCTION: dict[tuple[str, float], ProductionTable] = {}
+
+
+def _production(ma: float, exp: Experiment) -> ProductionTable:
+    """The production rows of one mass, kept in memory for the next table of the same mass (the splittings of a
+    plane) but not on disk (8 MB a mass for E137): the decay tables they make are."""
+    key = (exp.identity, ma)
+    if key not in _PRODUCTION:
+        _PRODUCTION.clear()
+        _PRODUCTION[key] = production_table_for(ma, exp, use_cache=False)
+    return _PRODUCTION[key]
 
 
 def _visible_rows(prod: ProductionTable, ma: float, g: Geometry) -> tuple[FloatArray, FloatArray]:

@@ -1,0 +1,171 @@
+r"""Other experiments' bounds on the plane of a scan: where a beam dump excludes the model, at the plane's own
+parameters.
+
+An :class:`Overlay` is a boolean grid on the plane's (x, y) axes (x = m_A' or m_chi1, y = eps, alpha_D or
+Delta/m_chi1) with the experiment's name and label. For a beam dump (:mod:`semivisible.signal.beam_dump`) the
+semi-visible signal is evaluated with the plane's fixed parameters (eps on the g-2 line where eps is not an
+axis) and a point is excluded when it predicts at least the CLs event limit:
+
+* (m_A', eps): one decay table per mass node, all eps at once;
+* (m_A', alpha_D) or (m_chi1, alpha_D): one table per mass node, all alpha_D at once;
+* (m, Delta/m_chi1): a table per (mass, splitting) node;
+
+then ln(N/N_up) is interpolated bilinearly onto the plane (in ln x and ln y, or y for the splitting).
+
+Examples
+--------
+>>> import numpy as np
+>>> from semivisible.search import Search
+>>> ov = beam_dump_overlay(Search.load("e137"), "ma", np.geomspace(0.02, 0.3, 4), "eps", np.geomspace(1e-6, 1e-2, 5))
+>>> ov.name, ov.excluded.shape
+('e137', (4, 5))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from semivisible.errors import ParameterError
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
+from semivisible.search import Search
+from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
+from semivisible.stats.counting import upper_limit_counting
+
+__all__ = ["OVERLAY_LABELS", "Overlay", "beam_dump_overlay"]
+
+FloatArray = NDArray[np.float64]
+
+#: The labels of the bounds as the paper's figures name them.
+OVERLAY_LABELS: dict[str, str] = {"e137": "E137", "babar": "BaBar", "nucal": "NuCal", "charm": "CHARM"}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Where one experiment excludes the plane: ``excluded[i, j]`` at (x[i], y[j]), with the inputs in ``meta``."""
+
+    name: str
+    label: str
+    x_name: str
+    y_name: str
+    x: FloatArray
+    y: FloatArray
+    excluded: NDArray[np.bool_]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: name, label, axes, the excluded grid (0/1) and the inputs."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "x_name": self.x_name,
+            "y_name": self.y_name,
+            "x": self.x.tolist(),
+            "y": self.y.tolist(),
+            "excluded": self.excluded.astype(int).tolist(),
+            "meta": self.meta,
+        }
+
+
+def _eps_g2(ma: float, reference: str) -> float:
+    from semivisible.cosmo.g2 import g2_band
+
+    eps = float(g2_band(ma, reference).eps_central)
+    return eps if math.isfinite(eps) and 0 < eps <= 1 else math.nan
+
+
+def beam_dump_overlay(
+    search: Search,
+    x_name: str,
+    x: ArrayLike,
+    y_name: str,
+    y: ArrayLike,
+    *,
+    eps: float | str = "g2",
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    ratio: float = BENCHMARK_RATIO,
+    splitting: float = BENCHMARK_SPLITTING,
+    reference: str = "wp2020-world2021",
+    cl: float = 0.9,
+    coarse: tuple[int, int] = (40, 8),
+    max_rows: int | None = 30_000,
+) -> Overlay:
+    """The semi-visible bound of a beam dump on the plane (x_name, y_name) = (``ma`` or ``mchi1``, ``eps``,
+    ``alpha_d`` or ``splitting``), at the fixed ``alpha_d``, ``ratio`` (m_A'/m_chi1), ``splitting``
+    (Delta/m_chi1) and ``eps`` (a number, or ``"g2"``: the central g-2 value of ``reference`` at each m_A').
+
+    Decay tables are built on ``coarse`` = (x nodes, splitting nodes; half the x nodes plus 4 on the splitting
+    plane, whose tables have their production rows thinned to ``max_rows``, None: all), and ln(N/N_up) is
+    interpolated onto the plane."""
+    if not isinstance(search, Search) or not isinstance(search.signal, BeamDumpSignal):
+        raise ParameterError("search", getattr(search, "name", search), "the Search of a beam-dump experiment")
+    if x_name not in ("ma", "mchi1") or y_name not in ("eps", "alpha_d", "splitting"):
+        raise ParameterError("plane", f"{x_name}-{y_name}", "x in ma, mchi1 and y in eps, alpha_d, splitting")
+    signal = search.signal
+    xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    sel = search.experiment.spec.selection
+    assert sel is not None
+    n_up = upper_limit_counting(int(sel.n_observed.value), sel.background.value, cl)
+    lo_m, hi_m = signal.ma_range_gev
+
+    def ma_of(xv: float, f: float) -> float:
+        return xv if x_name == "ma" else ratio * xv
+
+    def log_ratio(xv: float, f: float, eps_v: FloatArray, ad: FloatArray) -> FloatArray:
+        """ln(N/N_up) at one mass and splitting for arrays of eps and alpha_D (-inf where nothing is seen)."""
+        ma = ma_of(xv, f)
+        out = np.full(np.broadcast(eps_v, ad).shape, -np.inf)
+        if not lo_m < ma < hi_m:
+            return out
+        # The table does not depend on alpha_D (the events are rescaled to each value).
+        point = DarkSector.build(ma, 1e-3, BENCHMARK_ALPHA_D, ratio=ratio, splitting=f)
+        if point.chi2_stable:
+            return out
+        ok = np.isfinite(eps_v) & (eps_v > 0)
+        if not np.any(ok):
+            return out
+        thin = max_rows if y_name == "splitting" else None  # many tables there: thinned; one per mass elsewhere
+        table = build_decay_table("semivisible", point, search.experiment, max_rows=thin)
+        e_b, a_b = np.broadcast_arrays(np.where(ok, eps_v, 1e-3), ad)
+        n = signal.semivisible(point, e_b, a_b, table=table).events
+        with np.errstate(divide="ignore"):
+            return np.where(np.broadcast_to(ok, n.shape), np.log(np.maximum(n, 0.0) / n_up), -np.inf)
+
+    fixed_eps = None if isinstance(eps, str) else float(eps)
+
+    def eps_for(ma: float) -> float:
+        return fixed_eps if fixed_eps is not None else _eps_g2(ma, reference)
+
+    # Tables on coarse nodes in x (and in the splitting), ln(N/N_up) interpolated onto the plane in (ln x, ln y), or
+    # (ln x, y) for the linear splitting axis.
+    cx = np.geomspace(xa.min(), xa.max(), min(coarse[0] if y_name != "splitting" else coarse[0] // 2 + 4, xa.size))
+    if y_name == "eps":
+        coarse_grid = np.stack([log_ratio(xv, splitting, ya, np.full_like(ya, alpha_d)) for xv in cx])
+        cy, y_coord = ya, np.log(ya)
+    elif y_name == "alpha_d":
+        coarse_grid = np.stack(
+            [log_ratio(xv, splitting, np.full_like(ya, eps_for(ma_of(xv, splitting))), ya) for xv in cx]
+        )
+        cy, y_coord = ya, np.log(ya)
+    else:
+        cy = np.linspace(ya.min(), ya.max(), min(coarse[1], ya.size))
+        coarse_grid = np.array(
+            [[log_ratio(xv, f, np.array([eps_for(ma_of(xv, f))]), np.array([alpha_d]))[0] for f in cy] for xv in cx]
+        )
+        y_coord = ya
+    from scipy.interpolate import RegularGridInterpolator
+
+    finite = np.where(np.isfinite(coarse_grid), coarse_grid, -50.0)
+    node_y = np.log(cy) if y_name != "splitting" else cy
+    interp = RegularGridInterpolator((np.log(cx), node_y), finite, bounds_error=False, fill_value=None)
+    xx, yy = np.meshgrid(np.log(xa), y_coord, indexing="ij")
+    grid = interp(np.stack([xx.ravel(), yy.ravel()], axis=1)).reshape(xx.shape)
+    meta = {"experiment": search.name, "mode": "semivisible", "alpha_d": alpha_d, "ratio": ratio,
+            "splitting": splitting, "eps": eps if isinstance(eps, str) else float(eps), "reference": reference,
+            "cl": cl, "n_up": n_up}  # fmt: skip
+    name = search.name
+    return Overlay(name, OVERLAY_LABELS.get(name, name), x_name, y_name, xa, ya, np.asarray(grid >= 0.0), meta)
