@@ -211,7 +211,7 @@ def compute(
         res = planes[recipe.key]
         x_name, y_name = parse_plane(recipe.plane)
         overlays[recipe.key] = [
-            beam_dump_overlay(Search.load(name), x_name, res.x, y_name, res.y, eps="g2", alpha_d=BENCHMARK_ALPHA_D,
+            beam_dump_overlay(x_name, res.x, y_name, res.y, Search.load(name), eps="g2", alpha_d=BENCHMARK_ALPHA_D,
                               ratio=BENCHMARK_RATIO, splitting=BENCHMARK_SPLITTING, reference=DEFAULT_REFERENCE)
             for name in OVERLAY_EXPERIMENTS
         ]  # fmt: skip

@@ -106,6 +106,21 @@ def test_resonant_yield_of_a_positron_beam_is_tsai_track_length(m: float) -> Non
     assert abs(y - expected) < 3 * err + 0.01 * expected
 
 
+def _positron_segments(sh: ShowerConfig) -> dict[str, np.ndarray]:
+    tracks = simulate_shower(sh)
+    pos = {k: getattr(tracks, k) for k in ("energy_gev", "length_x0", "depth_x0", "theta_x_rad", "theta_y_rad")}
+    pos["primary"] = tracks.primary.astype(float)
+    return pos
+
+
+def _total(pos: dict[str, np.ndarray], channels: tuple[str, ...], **kw: float) -> float:
+    rows = ann.annihilation_rows(
+        0.25, pos, electrons_per_x0_cm2=N_E, e_min_gev=30.0, e_max_gev=100.0, channels=channels, alpha_d=None,
+        ratio=None, rng=np.random.default_rng(1), **kw,
+    )  # fmt: skip
+    return float(rows["weight"].sum())
+
+
 def test_narrow_line_shape_limit_and_kernel_bandwidth() -> None:
     """A narrow benchmark (alpha_D = 0.001) gives the narrow-width yield; halving the kernel bandwidth does not move
     the yield beyond the MC error."""
@@ -115,24 +130,8 @@ def test_narrow_line_shape_limit_and_kernel_bandwidth() -> None:
     sh = ShowerConfig(
         beam_particle="e+", secondaries=False, spectrum="approx-a", n_primaries=20_000, threshold_gev=30.0, seed=5
     )
-    tracks = simulate_shower(sh)
-    pos = {k: getattr(tracks, k) for k in ("energy_gev", "length_x0", "depth_x0", "theta_x_rad", "theta_y_rad")}
-    pos["primary"] = tracks.primary.astype(float)
-    yields = []
-    for h in (0.01, 0.02, 0.04):
-        rows = ann.annihilation_rows(
-            0.25,
-            pos,
-            electrons_per_x0_cm2=N_E,
-            e_min_gev=30.0,
-            e_max_gev=100.0,
-            channels=("annihilation",),
-            alpha_d=None,
-            ratio=None,
-            rng=np.random.default_rng(1),
-            bandwidth=h,
-        )
-        yields.append(rows["weight"].sum() / sh.n_primaries)
+    pos = _positron_segments(sh)
+    yields = [_total(pos, ("annihilation",), bandwidth=h) / sh.n_primaries for h in (0.01, 0.02, 0.04)]
     assert max(yields) / min(yields) - 1 < 0.06
 
 
@@ -174,24 +173,8 @@ def test_associated_channel_is_independent_of_the_soft_photon_cut() -> None:
     """Resonance x (1 + soft-virtual(k_min)) + hard photons above k_min: the O(alpha) sum must not depend on
     k_min (to 2%: the soft-photon approximation drops O(k_min) terms)."""
     sh = ShowerConfig(beam_particle="e+", secondaries=False, n_primaries=20_000, threshold_gev=30.0, seed=2)
-    tracks = simulate_shower(sh)
-    pos = {k: getattr(tracks, k) for k in ("energy_gev", "length_x0", "depth_x0", "theta_x_rad", "theta_y_rad")}
-    pos["primary"] = tracks.primary.astype(float)
-    totals = []
-    for k_min in (0.01, 0.03):
-        rows = ann.annihilation_rows(
-            0.25,
-            pos,
-            electrons_per_x0_cm2=N_E,
-            e_min_gev=30.0,
-            e_max_gev=100.0,
-            channels=("annihilation", "associated"),
-            alpha_d=None,
-            ratio=None,
-            rng=np.random.default_rng(3),
-            k_min=k_min,
-        )
-        totals.append(rows["weight"].sum())
+    pos = _positron_segments(sh)
+    totals = [_total(pos, ("annihilation", "associated"), k_min=k_min) for k_min in (0.01, 0.03)]
     assert totals[0] == pytest.approx(totals[1], rel=0.02)
 
 

@@ -23,7 +23,7 @@ def test_eps_plane_agrees_with_the_band_solver() -> None:
     step of eps)."""
     x = np.geomspace(0.05, 0.2, 3)
     y = np.geomspace(1e-7, 1e-1, 121)
-    ov = beam_dump_overlay(E137, "ma", x, "eps", y, coarse=(3, 8))
+    ov = beam_dump_overlay("ma", x, "eps", y, E137, coarse=(3, 8))
     bands = dump_limit(E137.experiment, "semivisible", x, alpha_d=0.1, ratio=3.0, splitting=0.4).bands
     step = y[1] / y[0]
     for i, band in enumerate(bands):
@@ -39,7 +39,7 @@ def test_alpha_d_plane_uses_eps_on_the_g2_line() -> None:
 
     x = np.array([0.03, 0.1])
     y = np.geomspace(1e-3, 1.0, 7)
-    ov = beam_dump_overlay(E137, "ma", x, "alpha_d", y, coarse=(2, 8))
+    ov = beam_dump_overlay("ma", x, "alpha_d", y, E137, coarse=(2, 8))
     signal = E137.signal
     assert isinstance(signal, BeamDumpSignal)
     for i, ma in enumerate(x):
@@ -53,7 +53,7 @@ def test_overlays_are_drawn_and_exported(tmp_path: Path) -> None:
     x, y = np.geomspace(0.02, 0.3, 6), np.geomspace(1e-6, 1e-2, 7)
     s = 1e12 * y[None, :] ** 4 / x[:, None] ** 2
     res = ScanResult("ma-eps", "ma_GeV", "eps", x, y, s, 0 * s, cls_n0(s, 0 * s), 0.9)
-    ov = beam_dump_overlay(E137, "ma", x, "eps", y, coarse=(6, 8))
+    ov = beam_dump_overlay("ma", x, "eps", y, E137, coarse=(6, 8))
     assert ov.excluded.any()
     _, ax = plot_plane(res, overlays=[ov])
     assert "E137" in ax.get_legend_handles_labels()[1]
@@ -67,6 +67,8 @@ def test_overlays_are_drawn_and_exported(tmp_path: Path) -> None:
 
 def test_only_beam_dumps() -> None:
     with pytest.raises(ParameterError, match="beam-dump"):
-        beam_dump_overlay(Search.load("na64-2016"), "ma", [0.1, 0.2], "eps", [1e-4, 1e-3])
+        beam_dump_overlay("ma", [0.1, 0.2], "eps", [1e-4, 1e-3], Search.load("na64-2016"))
     with pytest.raises(ParameterError, match="plane"):
-        beam_dump_overlay(E137, "eps", [0.1, 0.2], "ma", [1e-4, 1e-3])
+        beam_dump_overlay("eps", [0.1, 0.2], "ma", [1e-4, 1e-3], E137)
+    with pytest.raises(ParameterError, match="eps"):
+        beam_dump_overlay("ma", [0.1, 0.2], "alpha_d", [1e-3, 1e-1], E137, eps="large")

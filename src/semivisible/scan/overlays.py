@@ -16,7 +16,7 @@ Examples
 --------
 >>> import numpy as np
 >>> from semivisible.search import Search
->>> ov = beam_dump_overlay(Search.load("e137"), "ma", np.geomspace(0.02, 0.3, 4), "eps", np.geomspace(1e-6, 1e-2, 5))
+>>> ov = beam_dump_overlay("ma", np.geomspace(0.02, 0.3, 4), "eps", np.geomspace(1e-6, 1e-2, 5), Search.load("e137"))
 >>> ov.name, ov.excluded.shape
 ('e137', (4, 5))
 """
@@ -79,11 +79,11 @@ def _eps_g2(ma: float, reference: str) -> float:
 
 
 def beam_dump_overlay(
-    search: Search,
     x_name: str,
     x: ArrayLike,
     y_name: str,
     y: ArrayLike,
+    search: Search,
     *,
     eps: float | str = "g2",
     alpha_d: float = BENCHMARK_ALPHA_D,
@@ -94,7 +94,8 @@ def beam_dump_overlay(
     coarse: tuple[int, int] = (40, 8),
     max_rows: int | None = 30_000,
 ) -> Overlay:
-    """The semi-visible bound of a beam dump on the plane (x_name, y_name) = (``ma`` or ``mchi1``, ``eps``,
+    """The semi-visible bound of a beam dump on the plane (x_name, y_name) (arguments as
+    :func:`semivisible.scan.plane.scan_plane`) = (``ma`` or ``mchi1``, ``eps``,
     ``alpha_d`` or ``splitting``), at the fixed ``alpha_d``, ``ratio`` (m_A'/m_chi1), ``splitting``
     (Delta/m_chi1) and ``eps`` (a number, or ``"g2"``: the central g-2 value of ``reference`` at each m_A').
 
@@ -105,6 +106,9 @@ def beam_dump_overlay(
         raise ParameterError("search", getattr(search, "name", search), "the Search of a beam-dump experiment")
     if x_name not in ("ma", "mchi1") or y_name not in ("eps", "alpha_d", "splitting"):
         raise ParameterError("plane", f"{x_name}-{y_name}", "x in ma, mchi1 and y in eps, alpha_d, splitting")
+    bad_eps = eps != "g2" if isinstance(eps, str) else not 0 < float(eps) <= 1
+    if bad_eps:
+        raise ParameterError("eps", eps, "'g2' (the central g-2 value at each m_A') or a number in (0, 1]")
     signal = search.signal
     xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     sel = search.experiment.spec.selection
