@@ -167,3 +167,13 @@ def test_search_and_bad_input() -> None:
 def test_beam_dump_schema(tmp_path: Path, old: str, new: str, needle: str) -> None:
     with pytest.raises(ParameterError, match=needle):
         load_experiment(str(_variant(tmp_path, old, new)))
+
+
+def test_band_on_two_workers_is_the_serial_one() -> None:
+    from semivisible.scan.bands import dump_band
+
+    masses = np.geomspace(0.003, 0.3, 6) * (1 + 1e-7)  # masses no other test caches
+    parallel = dump_band(Search.load("e137"), "visible", masses, workers=2)
+    serial = bd.dump_limit(E137, "visible", masses, use_cache=False)
+    assert parallel.bands == serial.bands
+    assert parallel.meta["workers"] == 2

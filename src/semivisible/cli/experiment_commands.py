@@ -108,6 +108,12 @@ def limit_cmd(
     splitting: Splitting = None,
     method: MethodOpt = None,
     channels: ChannelsOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", help="Local processes for a beam dump's band [default: every core].", show_default=False
+        ),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """90% CL CLs limit on eps against m_A'. Invisible mode (active dumps): JSON rows have ma_GeV, eps and eps_low
@@ -117,8 +123,8 @@ def limit_cmd(
     import numpy as np
 
     from semivisible.model.dark_sector import BENCHMARK_RATIO, BENCHMARK_SPLITTING
+    from semivisible.scan.bands import dump_band
     from semivisible.search import Search
-    from semivisible.signal.beam_dump import dump_limit
     from semivisible.signal.invisible import invisible_limit
 
     with _user_errors():
@@ -128,7 +134,8 @@ def limit_cmd(
             raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} GeV, finite")
         if not 2 <= n_masses <= 1000:
             raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
-        exp = Search.load(experiment, channels=_channels(channels)).experiment
+        search = Search.load(experiment, channels=_channels(channels))
+        exp = search.experiment
         beam_dump = exp.kind == "beam-dump"
         mode = ("visible" if beam_dump else "invisible") if mode is None else mode
         allowed = ("visible", "semivisible") if beam_dump else ("invisible",)
@@ -144,7 +151,8 @@ def limit_cmd(
                 bar.update(task, completed=i)
 
             if beam_dump:
-                band = dump_limit(exp, mode, masses, alpha_d=alpha_d, ratio=r, splitting=f, progress=told)
+                band = dump_band(search, mode, masses, alpha_d=alpha_d, ratio=r, splitting=f, workers=workers)
+                told(n_masses, n_masses)
             else:
                 result = invisible_limit(masses, exp, method=method, progress=told)
     if beam_dump:

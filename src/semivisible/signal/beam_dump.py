@@ -76,7 +76,7 @@ MODES: tuple[str, ...] = ("visible", "semivisible")
 _N_BINS = 400
 #: eps is searched on this log grid (then refined): from far below any beam dump's reach to the model's bound 1; a
 #: band still open at eps = 1 ends there.
-_EPS_GRID = np.geomspace(1e-11, 1.0, 441)
+_EPS_GRID = np.geomspace(1e-11, 1.0, 221)
 
 
 def decay_probability(lam_per_m: ArrayLike, u: FloatArray, l1_m: float, l2_m: float) -> FloatArray:
