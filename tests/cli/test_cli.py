@@ -194,6 +194,24 @@ def test_production_json_reports_each_channel() -> None:
     assert json.loads(out)["channel_yields_per_eot_per_eps2"].keys() == {"brem"}
 
 
+def test_limit_of_a_beam_dump_prints_bands() -> None:
+    """E137: rows {ma_GeV, eps_low, eps_high}, one per interval, nulls where nothing is excluded; the default mass
+    range is the dump's (2 MeV to just below its production cut)."""
+    code, out, err = run("limit", "--experiment", "e137", "--n-masses", "3", "--workers", "1", "--json")
+    assert code == 0, err
+    recs = json.loads(out)
+    assert [round(r["ma_GeV"], 4) for r in recs] == [0.002, round(math.sqrt(0.002 * 0.999), 4), 0.999]
+    assert 1e-8 < recs[0]["eps_low"] < recs[0]["eps_high"] < 1e-3
+    assert recs[-1]["eps_low"] is None
+    assert recs[-1]["eps_high"] is None
+    code, _, err = run("limit", "--experiment", "e137", "--mode", "invisible")
+    assert code == 2
+    assert "mode = 'invisible'" in err
+    code, _, err = run("limit", "--experiment", "e137", "--mode", "semivisible", "--ratio", "1.5", "--n-masses", "2")
+    assert code == 2
+    assert "ratio = 1.5" in err
+
+
 def test_limit_json_of_2016_2022_has_one_sided_rows() -> None:
     args = ["limit", "--mode", "invisible", "--experiment", "na64-2016-2022", "--ma-min", "0.2", "--ma-max", "0.3"]
     code, out, _ = run(*args, "--n-masses", "3", "--json")

@@ -100,8 +100,18 @@ def limit_cmd(
         ),
     ] = None,
     experiment: ExperimentOpt = DEFAULT_EXPERIMENT,
-    ma_min: Annotated[float, typer.Option("--ma-min", help="Lowest m_A' [GeV].")] = 0.001,
-    ma_max: Annotated[float, typer.Option("--ma-max", help="Highest m_A' [GeV].")] = 1.0,
+    ma_min: Annotated[
+        float | None,
+        typer.Option("--ma-min", help="Lowest m_A' [GeV] [default 0.001; 0.002 for a beam dump].", show_default=False),
+    ] = None,
+    ma_max: Annotated[
+        float | None,
+        typer.Option(
+            "--ma-max",
+            help="Highest m_A' [GeV] [default 1, or just below a beam dump's production cut].",
+            show_default=False,
+        ),
+    ] = None,
     n_masses: Annotated[int, typer.Option("--n-masses", help="Masses, log-spaced.")] = 25,
     alpha_d: AlphaD = BENCHMARK_ALPHA_D,
     ratio: Ratio = None,
@@ -128,15 +138,19 @@ def limit_cmd(
     from semivisible.signal.invisible import invisible_limit
 
     with _user_errors():
+        search = Search.load(experiment, channels=_channels(channels))
+        exp = search.experiment
+        beam_dump = exp.kind == "beam-dump"
+        if ma_min is None:
+            ma_min = 0.002 if beam_dump else 0.001
+        if ma_max is None:
+            ma_max = min(1.0, 0.999 * exp.min_aprime_energy_gev) if beam_dump else 1.0
         if not (math.isfinite(ma_min) and ma_min > 0):
             raise ParameterError("ma_min", ma_min, "ma_min > 0 (GeV), finite")
         if not (math.isfinite(ma_max) and ma_max > ma_min):
             raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} GeV, finite")
         if not 2 <= n_masses <= 1000:
             raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
-        search = Search.load(experiment, channels=_channels(channels))
-        exp = search.experiment
-        beam_dump = exp.kind == "beam-dump"
         mode = ("visible" if beam_dump else "invisible") if mode is None else mode
         allowed = ("visible", "semivisible") if beam_dump else ("invisible",)
         if mode not in allowed:
