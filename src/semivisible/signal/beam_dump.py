@@ -205,7 +205,8 @@ def build_decay_table(
     g = _geometry(exp)
     # The cache key carries the package version itself (semivisible.io.cache.cache_key).
     inputs = {"mode": mode, "ma": ma, "mchi1": m1, "mchi2": m2, "experiment": exp.identity, "bins": n_bins,
-              "seed": seed, "max_rows": max_rows}  # fmt: skip
+              "seed": seed, "max_rows": max_rows,
+              "chi2_per_aprime": _CHI2_PER_APRIME if mode == "semivisible" else None}  # fmt: skip
 
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
         prod = _production(ma, exp)
@@ -262,25 +263,36 @@ def _visible_rows(prod: ProductionTable, ma: float, g: Geometry) -> tuple[FloatA
     return np.where(p > 0, ma / np.where(p > 0, p, 1.0), 1.0), np.where(ok & (p > 0), prod.weight, 0.0)
 
 
+#: A' -> chi1 chi2 decays drawn per A' of the production table (each with 1/4 of its weight): the face accepts a
+#: small solid angle, so the chi2 direction, not the A' statistics, limits the MC error of the semi-visible signal.
+_CHI2_PER_APRIME = 4
+
+
 def _semivisible_rows(
     prod: ProductionTable, ma: float, m1: float, m2: float, g: Geometry, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
     l1, l2, *_ = g
-    e_a = prod.energy_gev
+    k = _CHI2_PER_APRIME
+    e_a = np.repeat(prod.energy_gev, k)
+    weight = np.repeat(prod.weight, k) / k
     p_a = np.sqrt(np.clip(e_a**2 - ma**2, 0.0, None))
-    n_dir = np.stack([prod.theta_x_rad, prod.theta_y_rad, np.ones_like(e_a)], axis=1)
+    n_dir = np.stack([np.repeat(prod.theta_x_rad, k), np.repeat(prod.theta_y_rad, k), np.ones_like(e_a)], axis=1)
     n_dir /= np.linalg.norm(n_dir, axis=1, keepdims=True)
     _, chi2 = aprime_to_chi1chi2(np.column_stack([e_a, p_a[:, None] * n_dir]), m1, m2, rng)
-    _, lm, lp = chi2_decay_momenta(chi2, m1, m2, ma, rng)
+    # The chi2 line must cross the face (the three-body decay does not move it): only those chi2 are decayed.
+    line = (chi2[:, 3] > 0) & _hits(chi2[:, 1] / chi2[:, 3], chi2[:, 2] / chi2[:, 3], 0.0, 0.0, 0.0, g)
+    chi2, weight = chi2[line], weight[line]
     p2 = np.linalg.norm(chi2[:, 1:], axis=1)
+    if not chi2.shape[0]:
+        return np.ones(1), np.zeros(1)
+    _, lm, lp = chi2_decay_momenta(chi2, m1, m2, ma, rng)
     ee = lm + lp
     z_mid = 0.5 * (l1 + l2)
     # The decay point (taken at the middle of the volume) on the chi2 line, then the e+ e- direction to the face.
     x_d, y_d = chi2[:, 1] / chi2[:, 3] * z_mid, chi2[:, 2] / chi2[:, 3] * z_mid
-    ok = (chi2[:, 3] > 0) & (ee[:, 3] > 0) & (ee[:, 0] > g[6])
+    ok = (ee[:, 3] > 0) & (ee[:, 0] > g[6])
     ok &= _hits(ee[:, 1] / ee[:, 3], ee[:, 2] / ee[:, 3], z_mid, x_d, y_d, g)
-    ok &= _hits(chi2[:, 1] / chi2[:, 3], chi2[:, 2] / chi2[:, 3], 0.0, 0.0, 0.0, g)
-    return m2 / p2, np.where(ok, prod.weight, 0.0)
+    return m2 / p2, np.where(ok, weight, 0.0)
 
 
 @functools.lru_cache(maxsize=4096)
