@@ -490,7 +490,8 @@ def dump_limit(
     bands: list[list[tuple[float, float]]] = []
     for i, m in enumerate(masses):
         # The finished intervals of one mass are cached too: a warm band is a few file reads.
-        inputs = {"mode": mode, "ma": m, "experiment": exp.identity, "n_up": n_up, **dark}
+        inputs = {"mode": mode, "ma": m, "experiment": exp.identity, "n_up": n_up, **dark,
+                  "chi2_per_aprime": _CHI2_PER_APRIME if mode == "semivisible" else None}  # fmt: skip
 
         def solve(m: float = m) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
             found = _intervals(_events_of(signal, mode, m, alpha_d, ratio, splitting, use_cache), n_up)
