@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from semivisible.errors import ParameterError
 from semivisible.experiments.schema import ExperimentSpec
-from semivisible.production.annihilation import CHANNELS
+from semivisible.production.annihilation import check_channels
 from semivisible.production.materials import Material, get_material, materials
 from semivisible.production.shower import ShowerConfig
 from semivisible.stats.model import CountingSpec
@@ -65,19 +65,14 @@ class Experiment:
         >>> other.channels, other.identity != exp.identity
         (('brem', 'annihilation'), True)
         """
-        allowed = "a list of distinct names from brem, annihilation, associated"
-        if isinstance(channels, str) or not all(isinstance(c, str) for c in channels):
-            raise ParameterError("channels", channels, allowed)
-        if not channels or len(set(channels)) != len(channels) or set(channels) - set(CHANNELS):
-            raise ParameterError("channels", list(channels), allowed)
+        check_channels(channels)
         data = self.spec.model_dump(mode="json")
         data["production"]["channels"] = list(channels)
         try:
             spec = ExperimentSpec.model_validate(data)
         except ValidationError as err:
             raise ParameterError("channels", list(channels), _format_validation(err)) from None
-        chans = tuple(spec.production.channels)
-        return Experiment(spec=spec, path=self.path, channels_override=chans)
+        return Experiment(spec=spec, path=self.path, channels_override=tuple(spec.production.channels))
 
     @property
     def name(self) -> str:

@@ -59,6 +59,7 @@ __all__ = [
     "annihilation_rows",
     "associated_cos_min",
     "associated_kinematics",
+    "check_channels",
     "dsigma_dcos_associated_pb",
     "gamma_ee_gev",
     "resonant_energy_gev",
@@ -77,6 +78,22 @@ FloatArray = NDArray[np.float64]
 CHANNELS: tuple[str, ...] = ("brem", "annihilation", "associated")
 #: 1 pb in cm^2.
 PB_TO_CM2 = 1e-36
+
+
+def check_channels(channels: object) -> tuple[str, ...]:
+    """``channels`` as a tuple in the order of :data:`CHANNELS`: a non-empty list of distinct channel names, else a
+    ParameterError naming it.
+
+    >>> check_channels(["annihilation", "brem"])
+    ('brem', 'annihilation')
+    """
+    allowed = "a non-empty list of distinct names from " + ", ".join(CHANNELS)
+    if isinstance(channels, str) or not isinstance(channels, list | tuple):
+        raise ParameterError("channels", channels, allowed)
+    chans = tuple(channels)
+    if not chans or len(set(chans)) != len(chans) or not all(isinstance(c, str) and c in CHANNELS for c in chans):
+        raise ParameterError("channels", list(chans), allowed)
+    return tuple(c for c in CHANNELS if c in chans)
 
 
 def _check_mass(ma: float) -> float:

@@ -46,7 +46,7 @@ from semivisible._version import __version__
 from semivisible.errors import ParameterError, check_real
 from semivisible.io.cache import cache_key, cached_arrays
 from semivisible.model.constants import M_E_GEV
-from semivisible.production.annihilation import ANNIHILATION_BANDWIDTH, CHANNELS, annihilation_rows
+from semivisible.production.annihilation import ANNIHILATION_BANDWIDTH, CHANNELS, annihilation_rows, check_channels
 from semivisible.production.form_factors import chi
 from semivisible.production.materials import Material, get_material
 from semivisible.production.shower import ShowerConfig, ShowerTracks, simulate_shower
@@ -191,13 +191,17 @@ class ProductionTable:
 
 
 _SHOWER_CACHE: dict[str, ShowerTracks] = {}
+#: Showers kept in memory: an experiment with annihilation needs two (the positrons' is followed further down),
+#: and keeping only one made each mass simulate both again.
+_SHOWERS_KEPT = 2
 
 
 def shower_tracks(config: ShowerConfig) -> ShowerTracks:
     """The shower of ``config``, simulated once per process (it does not depend on m_A')."""
     key = cache_key("shower", config.to_dict())
     if key not in _SHOWER_CACHE:
-        _SHOWER_CACHE.clear()
+        while len(_SHOWER_CACHE) >= _SHOWERS_KEPT:
+            _SHOWER_CACHE.pop(next(iter(_SHOWER_CACHE)))
         _SHOWER_CACHE[key] = simulate_shower(config)
     return _SHOWER_CACHE[key]
 
@@ -357,7 +361,7 @@ def build_production_table(
         raise ParameterError("ma", ma, "ma > 0 (GeV)")
     if method not in METHODS:
         raise ParameterError("method", method, "one of " + ", ".join(METHODS))
-    chans = _check_channels(channels)
+    chans = check_channels(channels)
     if (alpha_d is None) != (ratio is None):
         raise ParameterError("alpha_d", alpha_d, "alpha_d and ratio both given (a line shape) or both None (narrow)")
     shape = None
@@ -382,16 +386,6 @@ def build_production_table(
     if len(parts) == 1 and others == ():
         return parts[0]
     return _combined(ma, parts, chans, n_e, shape, shower)
-
-
-def _check_channels(channels: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(channels, str) or not all(isinstance(c, str) for c in channels):
-        raise ParameterError("channels", channels, "a list of channel names: " + ", ".join(CHANNELS))
-    chans = tuple(channels)
-    bad = [c for c in chans if c not in CHANNELS]
-    if bad or not chans or len(set(chans)) != len(chans):
-        raise ParameterError("channels", list(chans), "a non-empty list of distinct names from " + ", ".join(CHANNELS))
-    return tuple(c for c in CHANNELS if c in chans)
 
 
 def _brem_table(

@@ -56,15 +56,13 @@ def dump_band(
     if not isinstance(search, Search) or not isinstance(search.signal, BeamDumpSignal):
         raise ParameterError("search", getattr(search, "name", search), "the Search of a beam-dump experiment")
     n_workers = default_workers() if workers is None else check_int("workers", workers, 1, 256, numpy_ints=False)
-    masses = [float(m) for m in np.atleast_1d(np.asarray(ma, dtype=np.float64))]
+    masses = search.signal.check_ma(ma)  # every mass, before any worker starts
     exp = search.experiment
-    # Every mass is checked here, before any worker starts (the same checks dump_limit makes).
-    lo_m, hi_m = search.signal.ma_range_gev
-    for m in masses:
-        if not lo_m < m < hi_m:
-            raise ParameterError("ma", m, f"{lo_m:.6g} < ma < {hi_m:g} GeV (the A' must pass the production cut)")
+    options: dict[str, Any] = {"alpha_d": alpha_d, "ratio": ratio, "splitting": splitting, "cl": cl}
     if n_workers == 1 or len(masses) < 2 * n_workers:
-        return dump_limit(exp, mode, masses, alpha_d=alpha_d, ratio=ratio, splitting=splitting, cl=cl)
+        return dump_limit(exp, mode, masses, **options)
+    # The limit of no mass: the mode checked, the event limit and the metadata, without any work.
+    empty = dump_limit(exp, mode, [], **options)
     # Interleaved chunks: light and heavy masses (cheap and dear tables) spread evenly over the workers.
     chunks = [masses[k::n_workers] for k in range(n_workers)]
     jobs: list[BandJob] = [
@@ -76,6 +74,4 @@ def dump_band(
     for k, found in enumerate(results):
         for j, intervals in enumerate(found):
             bands[k + j * n_workers] = intervals
-    first = dump_limit(exp, mode, masses[:1], alpha_d=alpha_d, ratio=ratio, splitting=splitting, cl=cl)
-    meta: dict[str, Any] = {**first.meta, "workers": n_workers}
-    return DumpLimit(exp.name, mode, np.asarray(masses), bands, first.n_up, meta)
+    return DumpLimit(exp.name, mode, np.asarray(masses), bands, empty.n_up, {**empty.meta, "workers": n_workers})

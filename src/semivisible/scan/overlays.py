@@ -34,7 +34,6 @@ from semivisible.errors import ParameterError
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.search import Search
 from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
-from semivisible.stats.counting import upper_limit_counting
 
 __all__ = ["OVERLAY_LABELS", "Overlay", "beam_dump_overlay"]
 
@@ -111,9 +110,7 @@ def beam_dump_overlay(
         raise ParameterError("eps", eps, "'g2' (the central g-2 value at each m_A') or a number in (0, 1]")
     signal = search.signal
     xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    sel = search.experiment.spec.selection
-    assert sel is not None
-    n_up = upper_limit_counting(int(sel.n_observed.value), sel.background.value, cl)
+    n_up = signal.n_up(cl)
     lo_m, hi_m = signal.ma_range_gev
 
     def ma_of(xv: float, f: float) -> float:

@@ -49,7 +49,7 @@ from semivisible.experiments import Experiment
 from semivisible.io.cache import cached_arrays
 from semivisible.model import aprime
 from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
-from semivisible.model.dark_sector import DarkSector
+from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.production.yields import ProductionTable
 from semivisible.signal.invisible import production_table_for
 from semivisible.signal.kinematics import aprime_to_chi1chi2, chi2_decay_momenta
@@ -338,6 +338,21 @@ class BeamDumpSignal:
         """m_A' the production covers: from 2 m_e to below the production cut."""
         return 2.0 * M_E_GEV, self.experiment.min_aprime_energy_gev
 
+    def check_ma(self, ma: ArrayLike) -> list[float]:
+        """The masses ``ma`` (GeV) as floats, each inside :attr:`ma_range_gev`, else a ParameterError naming it."""
+        masses = [float(m) for m in np.atleast_1d(np.asarray(ma, dtype=np.float64))]
+        lo, hi = self.ma_range_gev
+        for m in masses:
+            if not lo < m < hi:
+                raise ParameterError("ma", m, f"{lo:.6g} < ma < {hi:g} GeV (the A' must pass the production cut)")
+        return masses
+
+    def n_up(self, cl: float = 0.9) -> float:
+        """The CLs event limit of the file's observed events and background (2.303 for none at 90% CL)."""
+        sel = self.experiment.spec.selection
+        assert sel is not None
+        return upper_limit_counting(int(sel.n_observed.value), sel.background.value, cl)
+
     def visible_fraction(self, ma: float) -> float:
         """The fraction of A' -> SM decays the detector sees: Gamma of ``[selection] visible_decays`` over the total
         (:mod:`semivisible.model.aprime`; independent of eps)."""
@@ -408,9 +423,12 @@ class DumpLimit:
 
     def edge(self, which: str) -> FloatArray:
         """The lowest ``eps_low`` or highest ``eps_high`` per mass (nan where nothing is excluded), for plots."""
-        pick = 0 if which == "low" else 1
-        out = [min(b[pick] for b in bands) if pick == 0 and bands else (max(b[1] for b in bands) if bands else math.nan)
-               for bands in self.bands]  # fmt: skip
+        if which not in ("low", "high"):
+            raise ParameterError("which", which, "'low' or 'high'")
+        if which == "low":
+            out = [min(lo for lo, _ in bands) if bands else math.nan for bands in self.bands]
+        else:
+            out = [max(hi for _, hi in bands) if bands else math.nan for bands in self.bands]
         return np.asarray(out, dtype=np.float64)
 
 
@@ -418,8 +436,7 @@ def _intervals(
     events: Callable[[FloatArray], FloatArray], n_up: float, grid: FloatArray = _EPS_GRID
 ) -> list[tuple[float, float]]:
     """The eps intervals where events(eps) >= n_up, edges refined by root finding in ln eps."""
-    excess = events(grid) - n_up
-    above = excess >= 0
+    above = events(grid) >= n_up
     if not above.any():
         return []
     idx = np.flatnonzero(np.diff(above.astype(np.int8)))
@@ -434,8 +451,7 @@ def _intervals(
         (starts if not above[i] else ends).append(root(int(i)))
     if above[-1]:
         ends.append(float(grid[-1]))
-    out = list(zip(starts, ends, strict=True))
-    return [(float(lo), float(hi)) for lo, hi in out]
+    return list(zip(starts, ends, strict=True))
 
 
 def _events_of(
@@ -457,9 +473,9 @@ def dump_limit(
     mode: str,
     ma: ArrayLike,
     *,
-    alpha_d: float = 0.1,
-    ratio: float = 3.0,
-    splitting: float = 0.4,
+    alpha_d: float = BENCHMARK_ALPHA_D,
+    ratio: float = BENCHMARK_RATIO,
+    splitting: float = BENCHMARK_SPLITTING,
     cl: float = 0.9,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
@@ -477,15 +493,9 @@ def dump_limit(
     """
     exp = _check_beam_dump(experiment)
     _check_mode(mode)
-    sel = exp.spec.selection
-    assert sel is not None
-    n_up = upper_limit_counting(int(sel.n_observed.value), sel.background.value, cl)
     signal = BeamDumpSignal(exp)
-    masses = [float(m) for m in np.atleast_1d(np.asarray(ma, dtype=np.float64))]
-    lo_m, hi_m = signal.ma_range_gev
-    for m in masses:
-        if not lo_m < m < hi_m:
-            raise ParameterError("ma", m, f"{lo_m:.6g} < ma < {hi_m:g} GeV (the A' must pass the production cut)")
+    n_up = signal.n_up(cl)
+    masses = signal.check_ma(ma)
     dark = {"alpha_d": alpha_d, "ratio": ratio, "splitting": splitting} if mode == "semivisible" else {}
     bands: list[list[tuple[float, float]]] = []
     for i, m in enumerate(masses):
@@ -501,7 +511,4 @@ def dump_limit(
         bands.append([(float(lo), float(hi)) for lo, hi in arrays["edges"]])
         if progress is not None:
             progress(i + 1, len(masses))
-    meta = (
-        {"cl": cl, "alpha_d": alpha_d, "ratio": ratio, "splitting": splitting} if mode == "semivisible" else {"cl": cl}
-    )
-    return DumpLimit(exp.name, mode, np.asarray(masses), bands, n_up, meta)
+    return DumpLimit(exp.name, mode, np.asarray(masses), bands, n_up, {"cl": cl, **dark})
