@@ -54,7 +54,8 @@ def test_a_positron_run_is_a_toml_file(tmp_path: Path) -> None:
     for exp in (positrons, electrons):
         table = production_table_for(0.3, exp, n_primaries=2000, use_cache=False)
         yields[exp.spec.beam.particle] = table.channel_yields()
-    assert yields["e+"]["brem"] == yields["e-"]["brem"]  # charge-blind, same seed
+    # Charge-blind, same seed: equal up to the order of a floating-point sum (1 ulp seen with numpy 2.4).
+    assert yields["e+"]["brem"] == pytest.approx(yields["e-"]["brem"], rel=1e-12)
     assert yields["e+"]["annihilation"] > 20 * yields["e-"]["annihilation"]
 
 

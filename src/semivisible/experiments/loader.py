@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from semivisible.errors import ParameterError
 from semivisible.experiments.schema import ExperimentSpec
-from semivisible.production.annihilation import check_channels
+from semivisible.production.channels import check_channels
 from semivisible.production.materials import Material, get_material, materials
 from semivisible.production.shower import ShowerConfig
 from semivisible.stats.model import CountingSpec
@@ -65,7 +65,7 @@ class Experiment:
         >>> other.channels, other.identity != exp.identity
         (('brem', 'annihilation'), True)
         """
-        check_channels(channels)
+        check_channels(channels, self.spec.beam.particle)
         data = self.spec.model_dump(mode="json")
         data["production"]["channels"] = list(channels)
         try:
@@ -163,6 +163,8 @@ class Experiment:
     def shower_config(self, n_primaries: int | None = None, seed: int | None = None) -> ShowerConfig:
         """The shower MC inputs for this experiment (threshold = the minimal A' energy)."""
         beam, prod = self.spec.beam, self.spec.production
+        if beam.particle == "p":
+            raise ParameterError("experiment", self.name, "an electron or positron beam (a proton beam has no shower)")
         return ShowerConfig(
             beam_energy_gev=beam.energy_gev.value,
             beam_particle=beam.particle,

@@ -46,6 +46,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from semivisible.production.channels import MESON_CHANNELS, channels_of_beam
+
 __all__ = [
     "KINDS",
     "RESERVED_KINDS",
@@ -56,6 +58,7 @@ __all__ = [
     "InvisibleSignature",
     "Module",
     "Production",
+    "ProtonBrem",
     "Quantity",
     "SemivisibleSignature",
     "ShowerProfile",
@@ -261,12 +264,27 @@ class Efficiency(_Strict):
 
 
 class Beam(_Strict):
-    """The beam: particle, energy (GeV), energy spread (Gaussian sigma, GeV) and particles on target."""
+    """The beam: particle (``e-``, ``e+`` or ``p``), energy (GeV), energy spread (Gaussian sigma, GeV) and
+    particles on target (``eot``: electrons, positrons or protons on target)."""
 
-    particle: Literal["e-", "e+"] = "e-"
+    particle: Literal["e-", "e+", "p"] = "e-"
     energy_gev: BeamEnergy
     energy_spread_gev: Energy | None = None
     eot: Eot
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pot(cls, data: object) -> object:
+        """A proton beam may say ``pot`` (protons on target) for ``eot``: the same number."""
+        if not isinstance(data, dict) or "pot" not in data:
+            return data
+        out = dict(data)
+        if "eot" in out:
+            raise ValueError("give eot or pot (the particles on target), not both")
+        if out.get("particle") != "p":
+            raise ValueError("pot (protons on target) belongs to a proton beam (particle = 'p'); give eot")
+        out["eot"] = out.pop("pot")
+        return out
 
     @model_validator(mode="after")
     def _spread_below_energy(self) -> Beam:
@@ -325,22 +343,51 @@ class Target(_Strict):
         return self
 
 
+class ProtonBrem(_Strict):
+    """The phase space of proton bremsstrahlung p N -> p N A' (:mod:`semivisible.production.proton_brem`): the A'
+    energy fraction z = E_A'/E_p between ``z_min`` and ``z_max`` and its transverse momentum below ``pt_max_gev``,
+    where the quasi-real approximation holds (Bluemlein and Brunner, arXiv:1311.3870). ``z_min`` is raised to
+    3 m_A'/E_p where that is larger (BdNMC, the code of arXiv:1908.07525)."""
+
+    z_min: Annotated[Quantity, _in(0.0, 1.0, lo_open=True, hi_open=True)]
+    z_max: Annotated[Quantity, _in(0.0, 1.0, lo_open=True, hi_open=True)]
+    pt_max_gev: Annotated[Quantity, _in(0.0, 100.0, lo_open=True, unit="GeV")]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ProtonBrem:
+        if not self.z_min.value < self.z_max.value:
+            raise ValueError(f"z_min.value = {self.z_min.value!r}, allowed < z_max.value = {self.z_max.value!r}")
+        return self
+
+
 class Production(_Strict):
     """A' production settings: the channels, the bremsstrahlung cross-section method and the minimal A' energy that
     can pass the selection.
 
-    ``channels`` lists the production processes of the shower (:data:`semivisible.production.annihilation.CHANNELS`):
-    ``brem`` (dark bremsstrahlung of e+-), ``annihilation`` (resonant e+ e- -> A' of the shower's positrons on
-    atomic electrons) and ``associated`` (e+ e- -> gamma A' with a hard photon, with the soft and virtual
-    corrections of the resonance). Default: ``["brem"]``.
+    ``channels`` lists the production processes (:data:`semivisible.production.channels.CHANNELS`). Of an electron
+    or positron beam's shower: ``brem`` (dark bremsstrahlung of e+-), ``annihilation`` (resonant e+ e- -> A' of
+    the shower's positrons on atomic electrons) and ``associated`` (e+ e- -> gamma A' with a hard photon, with the
+    soft and virtual corrections of the resonance). Default: ``["brem"]``. Of a proton beam: the meson decays
+    ``pi0``, ``eta``, ``eta_prime`` (-> gamma A', with the shipped spectra ``meson_spectra``) and ``proton_brem``
+    (p N -> p N A' in the quasi-real approximation, with the limits of ``[production.proton_brem]``);
+    ``samples_per_channel`` A' are drawn for each of them.
     """
 
-    channels: list[Literal["brem", "annihilation", "associated"]] = Field(default=["brem"], min_length=1, max_length=3)
+    channels: list[Literal["brem", "annihilation", "associated", "pi0", "eta", "eta_prime", "proton_brem"]] = Field(
+        default=["brem"], min_length=1, max_length=7
+    )
     method: Literal["ww", "iww", "etl"] = "etl"
     min_aprime_energy_gev: BeamEnergy
     y_min: Finite = Field(default=1e-3, gt=0, lt=0.1)
     n_primaries: int = Field(default=20_000, ge=100, le=2_000_000, strict=True)
     seed: int = Field(default=20210705, ge=0, le=2**63 - 1, strict=True)
+    meson_spectra: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_]{1,64}$",
+        description="the shipped meson table of a proton beam (semivisible.production.mesons): p70_Fe, p400_Cu",
+    )
+    samples_per_channel: int = Field(default=100_000, ge=1_000, le=2_000_000, strict=True)
+    proton_brem: ProtonBrem | None = None
 
     @field_validator("channels")
     @classmethod
@@ -476,14 +523,25 @@ class DecayVolume(_Strict):
 
 
 class DumpDetector(_Strict):
-    """The detector face of a beam dump: a rectangle transverse to the beam at the end of the decay volume, of half
-    widths ``half_width_x_m`` and ``half_width_y_m``, centred at (``offset_x_m``, ``offset_y_m``) from the beam
-    axis (an off-axis detector has an offset)."""
+    """The detector face of a beam dump, transverse to the beam at the end of the decay volume: a rectangle of half
+    widths ``half_width_x_m`` and ``half_width_y_m``, or a disc of ``radius_m``, centred at (``offset_x_m``,
+    ``offset_y_m``) from the beam axis (an off-axis detector has an offset)."""
 
-    half_width_x_m: Size
-    half_width_y_m: Size
+    half_width_x_m: Size | None = None
+    half_width_y_m: Size | None = None
+    radius_m: Size | None = None
     offset_x_m: Position | None = None
     offset_y_m: Position | None = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> DumpDetector:
+        widths = (self.half_width_x_m, self.half_width_y_m)
+        if self.radius_m is not None:
+            if any(w is not None for w in widths):
+                raise ValueError("give radius_m (a disc) or half_width_x_m and half_width_y_m (a rectangle), not both")
+        elif any(w is None for w in widths):
+            raise ValueError("give half_width_x_m and half_width_y_m (a rectangle), or radius_m (a disc)")
+        return self
 
 
 class DumpSelection(_Strict):
@@ -543,9 +601,35 @@ class ExperimentSpec(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _channels_of_the_beam(self) -> ExperimentSpec:
+        """The channels belong to the beam particle; a meson channel needs ``meson_spectra`` and ``proton_brem`` its
+        ``[production.proton_brem]`` limits."""
+        prod, particle = self.production, self.beam.particle
+        allowed = channels_of_beam(particle)
+        if wrong := [c for c in prod.channels if c not in allowed]:
+            raise ValueError(
+                f"production.channels has {wrong[0]!r}, not a channel of a {particle} beam; allowed: "
+                + ", ".join(allowed)
+            )
+        if particle != "p":
+            for key in ("meson_spectra", "proton_brem"):
+                if getattr(prod, key) is not None:
+                    raise ValueError(f"production.{key} belongs to a proton beam (beam.particle = 'p')")
+            return self
+        if any(c in MESON_CHANNELS for c in prod.channels) and prod.meson_spectra is None:
+            raise ValueError("a meson channel needs production.meson_spectra, the shipped meson table (e.g. 'p400_Cu')")
+        if "proton_brem" in prod.channels and prod.proton_brem is None:
+            raise ValueError(
+                "the proton_brem channel needs a [production.proton_brem] section (z_min, z_max, pt_max_gev)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _bounded_shower(self) -> ExperimentSpec:
         """The shower MC must fit in memory and time (:data:`MAX_SHOWER_COST`)."""
         prod, energy = self.production, self.beam.energy_gev.value
+        if self.beam.particle == "p":  # no shower: the proton channels draw samples_per_channel A' each
+            return self
         cost = shower_cost(prod.n_primaries, energy, prod.min_aprime_energy_gev.value, prod.y_min)
         if cost > MAX_SHOWER_COST:
             raise ValueError(

@@ -49,6 +49,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError, check_real
 from semivisible.model.constants import ALPHA_EM, M_E_GEV
+from semivisible.production.channels import CHANNELS, check_channels
 from semivisible.production.xsec import GEV2_TO_PB
 
 __all__ = [
@@ -73,27 +74,8 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-#: The production channels an experiment file may list, in the order of the ``channel`` codes of a production
-#: table: dark bremsstrahlung, resonant annihilation, associated annihilation.
-CHANNELS: tuple[str, ...] = ("brem", "annihilation", "associated")
 #: 1 pb in cm^2.
 PB_TO_CM2 = 1e-36
-
-
-def check_channels(channels: object) -> tuple[str, ...]:
-    """``channels`` as a tuple in the order of :data:`CHANNELS`: a non-empty list of distinct channel names, else a
-    ParameterError naming it.
-
-    >>> check_channels(["annihilation", "brem"])
-    ('brem', 'annihilation')
-    """
-    allowed = "a non-empty list of distinct names from " + ", ".join(CHANNELS)
-    if isinstance(channels, str) or not isinstance(channels, list | tuple):
-        raise ParameterError("channels", channels, allowed)
-    chans = tuple(channels)
-    if not chans or len(set(chans)) != len(chans) or not all(isinstance(c, str) and c in CHANNELS for c in chans):
-        raise ParameterError("channels", list(chans), allowed)
-    return tuple(c for c in CHANNELS if c in chans)
 
 
 def _check_mass(ma: float) -> float:

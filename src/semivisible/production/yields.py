@@ -361,7 +361,7 @@ def build_production_table(
         raise ParameterError("ma", ma, "ma > 0 (GeV)")
     if method not in METHODS:
         raise ParameterError("method", method, "one of " + ", ".join(METHODS))
-    chans = check_channels(channels)
+    chans = check_channels(channels, shower.beam_particle if shower is not None else "e-")
     if (alpha_d is None) != (ratio is None):
         raise ParameterError("alpha_d", alpha_d, "alpha_d and ratio both given (a line shape) or both None (narrow)")
     shape = None

@@ -38,7 +38,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -68,8 +68,21 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-#: (L1, L2, half width x, half width y, offset x, offset y, energy threshold): metres and GeV.
-Geometry = tuple[float, float, float, float, float, float, float]
+
+
+class Geometry(NamedTuple):
+    """Where a beam dump sees decays: from L1 to L2 (m) after the dump, a face at L2 (a rectangle of half widths
+    hx, hy or, when ``radius`` > 0, a disc) centred at (ox, oy) (m), and the energy threshold (GeV)."""
+
+    l1: float
+    l2: float
+    hx: float
+    hy: float
+    ox: float
+    oy: float
+    threshold: float
+    radius: float = 0.0
+
 
 #: The signatures of a beam dump.
 MODES: tuple[str, ...] = ("visible", "semivisible")
@@ -146,18 +159,25 @@ def _geometry(exp: Experiment) -> Geometry:
     l1, l2 = vol.shield_length_m.value, vol.end_m
     ox = 0.0 if det.offset_x_m is None else det.offset_x_m.value
     oy = 0.0 if det.offset_y_m is None else det.offset_y_m.value
-    return l1, l2, det.half_width_x_m.value, det.half_width_y_m.value, ox, oy, spec.selection.energy_threshold_gev.value
+    thr = spec.selection.energy_threshold_gev.value
+    if det.radius_m is not None:
+        r = det.radius_m.value
+        return Geometry(l1, l2, r, r, ox, oy, thr, r)
+    assert det.half_width_x_m is not None
+    assert det.half_width_y_m is not None
+    return Geometry(l1, l2, det.half_width_x_m.value, det.half_width_y_m.value, ox, oy, thr)
 
 
 def _hits(
     tx: FloatArray, ty: FloatArray, z: float | FloatArray, x0: ArrayLike, y0: ArrayLike, g: Geometry
 ) -> NDArray[np.bool_]:
     """Whether lines from (x0, y0) at the production point's plane with slopes (tx, ty), followed to the face,
-    cross the detector rectangle."""
-    _, l2, hx, hy, ox, oy, _ = g
-    x = np.asarray(x0) + tx * (l2 - z)
-    y = np.asarray(y0) + ty * (l2 - z)
-    return np.asarray((np.abs(x - ox) < hx) & (np.abs(y - oy) < hy))
+    cross the detector face (a rectangle, or a disc)."""
+    x = np.asarray(x0) + tx * (g.l2 - z) - g.ox
+    y = np.asarray(y0) + ty * (g.l2 - z) - g.oy
+    if g.radius > 0:
+        return np.asarray(x * x + y * y < g.radius * g.radius)
+    return np.asarray((np.abs(x) < g.hx) & (np.abs(y) < g.hy))
 
 
 def _binned(u: FloatArray, w: FloatArray, n_bins: int) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -259,7 +279,7 @@ def _production(ma: float, exp: Experiment) -> ProductionTable:
 def _visible_rows(prod: ProductionTable, ma: float, g: Geometry) -> tuple[FloatArray, FloatArray]:
     e = prod.energy_gev
     p = np.sqrt(np.clip(e * e - ma * ma, 0.0, None))
-    ok = (e > g[6]) & _hits(prod.theta_x_rad, prod.theta_y_rad, 0.0, 0.0, 0.0, g)
+    ok = (e > g.threshold) & _hits(prod.theta_x_rad, prod.theta_y_rad, 0.0, 0.0, 0.0, g)
     return np.where(p > 0, ma / np.where(p > 0, p, 1.0), 1.0), np.where(ok & (p > 0), prod.weight, 0.0)
 
 
@@ -271,7 +291,7 @@ _CHI2_PER_APRIME = 4
 def _semivisible_rows(
     prod: ProductionTable, ma: float, m1: float, m2: float, g: Geometry, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
-    l1, l2, *_ = g
+    l1, l2 = g.l1, g.l2
     k = _CHI2_PER_APRIME
     e_a = np.repeat(prod.energy_gev, k)
     weight = np.repeat(prod.weight, k) / k
@@ -290,7 +310,7 @@ def _semivisible_rows(
     z_mid = 0.5 * (l1 + l2)
     # The decay point (taken at the middle of the volume) on the chi2 line, then the e+ e- direction to the face.
     x_d, y_d = chi2[:, 1] / chi2[:, 3] * z_mid, chi2[:, 2] / chi2[:, 3] * z_mid
-    ok = (ee[:, 3] > 0) & (ee[:, 0] > g[6])
+    ok = (ee[:, 3] > 0) & (ee[:, 0] > g.threshold)
     ok &= _hits(ee[:, 1] / ee[:, 3], ee[:, 2] / ee[:, 3], z_mid, x_d, y_d, g)
     return m2 / p2, np.where(ok, weight, 0.0)
 

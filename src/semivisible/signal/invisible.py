@@ -60,6 +60,8 @@ def production_table_for(
     """
     if n_primaries is not None:
         check_int("n_primaries", n_primaries, 100, 2_000_000, numpy_ints=False)
+    if experiment.spec.beam.particle == "p":
+        return _proton_table(ma, experiment)
     benchmark = invisible_benchmark(experiment) if line_shape else None
     return build_production_table(
         ma,
@@ -73,6 +75,24 @@ def production_table_for(
         alpha_d=benchmark[0] if benchmark else None,
         ratio=benchmark[1] if benchmark else None,
         use_cache=use_cache,
+    )
+
+
+def _proton_table(ma: float, experiment: Experiment) -> ProductionTable:
+    """The meson-decay and proton-bremsstrahlung A' of a proton beam (:mod:`semivisible.production.proton`)."""
+    from semivisible.production.proton import build_proton_production_table  # only proton beams need it
+
+    prod = experiment.spec.production
+    brem = prod.proton_brem
+    return build_proton_production_table(
+        ma,
+        beam_energy_gev=experiment.spec.beam.energy_gev.value,
+        channels=experiment.channels,
+        meson_spectra=prod.meson_spectra,
+        proton_brem=None if brem is None else (brem.z_min.value, brem.z_max.value, brem.pt_max_gev.value),
+        samples_per_channel=prod.samples_per_channel,
+        seed=prod.seed,
+        e_min_gev=experiment.min_aprime_energy_gev,
     )
 
 
