@@ -212,6 +212,23 @@ def test_limit_of_a_beam_dump_prints_bands() -> None:
     assert "ratio = 1.5" in err
 
 
+@pytest.mark.parametrize("name", ["nucal", "charm"])
+def test_limit_of_a_proton_dump_in_both_modes(name: str) -> None:
+    """NuCal and CHARM through the same command as E137 (issue 15): visible and semi-visible bands as JSON rows."""
+    for mode in ("visible", "semivisible"):
+        code, out, err = run(
+            "limit", "--experiment", name, "--mode", mode, "--ma-min", "0.02", "--ma-max", "0.1", "--n-masses", "2",
+            "--workers", "1", "--json",
+        )  # fmt: skip
+        assert code == 0, err
+        recs = json.loads(out)
+        assert [round(r["ma"], 3) for r in recs] == [0.02, 0.1]
+        assert all(1e-9 < r["eps_low"] < r["eps_high"] <= 1.0 for r in recs)
+    code, _, err = run("limit", "--experiment", name, "--channels", "brem")
+    assert code == 2
+    assert "channels" in err
+
+
 def test_limit_json_of_2016_2022_has_one_sided_rows() -> None:
     args = ["limit", "--mode", "invisible", "--experiment", "na64-2016-2022", "--ma-min", "0.2", "--ma-max", "0.3"]
     code, out, _ = run(*args, "--n-masses", "3", "--json")
@@ -268,13 +285,16 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
             assert (tmp_path / f"{stem}.{ext}").exists()
         assert (tmp_path / f"{stem}-hepdata" / "submission.yaml").exists()
     assert (tmp_path / "fig5_bottom_projection.json").exists()
-    # E137's semi-visible bound, computed at each plane's parameters, is drawn and exported (issue 14).
-    assert summary["overlays"] == {"fig4": ["e137"], "fig5_top": ["e137"], "fig5_bottom": ["e137"]}
+    # E137's, NuCal's and CHARM's semi-visible bounds, computed at each plane's parameters, are drawn and exported
+    # (issues 14 and 15).
+    dumps = ["e137", "nucal", "charm"]
+    assert summary["overlays"] == {"fig4": dumps, "fig5_top": dumps, "fig5_bottom": dumps}
     for stem in ("fig4", "fig5_top", "fig5_bottom"):
-        assert (tmp_path / f"{stem}.csv").read_text().splitlines()[0].endswith(",e137_excluded")
-        overlay = json.loads((tmp_path / f"{stem}.json").read_text())["overlays"]["e137"]
-        assert overlay["label"] == "E137"
-        assert overlay["meta"]["eps"] == "g2"
+        header = (tmp_path / f"{stem}.csv").read_text().splitlines()[0]
+        assert header.endswith(",e137_excluded,nucal_excluded,charm_excluded")
+        overlays = json.loads((tmp_path / f"{stem}.json").read_text())["overlays"]
+        assert [overlays[n]["label"] for n in dumps] == ["E137", "NuCal", "CHARM"]
+        assert all(overlays[n]["meta"]["eps"] == "g2" for n in dumps)
 
 
 def test_scan_bad_plane(tmp_path: Any) -> None:

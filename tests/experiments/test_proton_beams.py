@@ -57,7 +57,7 @@ def test_pot_is_eot_for_protons(tmp_path: Path) -> None:
         ("charm", "pt_max_gev = { value = 1.0,", "pt_max_gev = { value = -1.0,", "pt_max_gev"),
         ("nucal", "radius_m = {", 'half_width_x_m = { value = 1.0, source = "test" }\nradius_m = {', "not both"),
         ("nucal", "radius_m = {", "radius_xx = {", "radius_xx"),
-        ("charm", "samples_per_channel = 200000", "samples_per_channel = 10", "samples_per_channel"),
+        ("charm", "samples_per_channel = 100000", "samples_per_channel = 10", "samples_per_channel"),
     ],
 )
 def test_bad_proton_files_name_the_key(tmp_path: Path, name: str, old: str, new: str, needle: str) -> None:

@@ -70,6 +70,14 @@ def build_proton_production_table(
         raise ParameterError("meson_spectra", meson_spectra, "a shipped meson table for the meson channels")
     if "proton_brem" in chans and proton_brem is None:
         raise ParameterError("proton_brem", proton_brem, "(z_min, z_max, pt_max_gev) for the proton_brem channel")
+    if meson_spectra is not None and any(c in MESON_CHANNELS for c in chans):
+        from semivisible.production.mesons import load_meson_spectrum
+
+        made_at = load_meson_spectrum(meson_spectra, "pi0").beam_energy_gev
+        if not math.isclose(made_at, energy, rel_tol=0.01):
+            raise ParameterError(
+                "meson_spectra", meson_spectra, f"a table of the beam's energy {energy:g} GeV (this one: {made_at:g})"
+            )
     columns: dict[str, list[NDArray[Any]]] = {k: [] for k in (*_ROW_KEYS, "primary", "channel")}
     for name in chans:
         rng = np.random.default_rng([seed, CHANNELS.index(name), round(m * 1e9) % (2**32)])

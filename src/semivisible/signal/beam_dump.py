@@ -226,7 +226,8 @@ def build_decay_table(
     # The cache key carries the package version itself (semivisible.io.cache.cache_key).
     inputs = {"mode": mode, "ma": ma, "mchi1": m1, "mchi2": m2, "experiment": exp.identity, "bins": n_bins,
               "seed": seed, "max_rows": max_rows,
-              "chi2_per_aprime": _CHI2_PER_APRIME if mode == "semivisible" else None}  # fmt: skip
+              "chi2_per_aprime": _CHI2_PER_APRIME if mode == "semivisible" else None,
+              "chi2_cone": mode == "semivisible"}  # fmt: skip
 
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
         prod = _production(ma, exp)
@@ -288,15 +289,40 @@ def _visible_rows(prod: ProductionTable, ma: float, g: Geometry) -> tuple[FloatA
 _CHI2_PER_APRIME = 4
 
 
+def _within_chi2_cone(
+    energy: FloatArray, tx: FloatArray, ty: FloatArray, ma: float, m1: float, m2: float, g: Geometry
+) -> NDArray[np.bool_]:
+    """Whether a chi2 of A' -> chi1 chi2 can fly from the A' line (slopes tx, ty) into the face: in the lab, chi2
+    leaves the A' direction by at most theta_max, tan theta_max = beta*/(gamma sqrt(beta^2 - beta*^2)) with beta* the
+    chi2 velocity in the A' frame and beta, gamma the A''s (any angle when beta <= beta*). The A' line's distance
+    from the face at L2, over L2, is compared with tan theta_max, with a 30% margin for the slopes' non-linearity."""
+    p_star = math.sqrt(max((ma**2 - (m1 + m2) ** 2) * (ma**2 - (m2 - m1) ** 2), 0.0)) / (2.0 * ma)
+    e_star = (ma**2 + m2**2 - m1**2) / (2.0 * ma)
+    b_star = p_star / e_star
+    gamma = energy / ma
+    beta = np.sqrt(np.clip(1.0 - 1.0 / (gamma * gamma), 0.0, 1.0))
+    slow = beta <= b_star * 1.0001
+    tan_max = np.where(slow, np.inf, b_star / (gamma * np.sqrt(np.clip(beta * beta - b_star * b_star, 1e-300, None))))
+    x, y = tx * g.l2 - g.ox, ty * g.l2 - g.oy
+    if g.radius > 0:
+        dist = np.clip(np.hypot(x, y) - g.radius, 0.0, None)
+    else:
+        dist = np.hypot(np.clip(np.abs(x) - g.hx, 0.0, None), np.clip(np.abs(y) - g.hy, 0.0, None))
+    return np.asarray(slow | (tan_max > 0.5) | (dist < 1.3 * tan_max * g.l2 * (1.0 + np.hypot(tx, ty))))
+
+
 def _semivisible_rows(
     prod: ProductionTable, ma: float, m1: float, m2: float, g: Geometry, rng: np.random.Generator
 ) -> tuple[FloatArray, FloatArray]:
     l1, l2 = g.l1, g.l2
     k = _CHI2_PER_APRIME
-    e_a = np.repeat(prod.energy_gev, k)
-    weight = np.repeat(prod.weight, k) / k
+    # Only the A' whose chi2 can reach the face are decayed (an exact cut: the others have no acceptance).
+    near = _within_chi2_cone(prod.energy_gev, prod.theta_x_rad, prod.theta_y_rad, ma, m1, m2, g)
+    e_a = np.repeat(prod.energy_gev[near], k)
+    weight = np.repeat(prod.weight[near], k) / k
     p_a = np.sqrt(np.clip(e_a**2 - ma**2, 0.0, None))
-    n_dir = np.stack([np.repeat(prod.theta_x_rad, k), np.repeat(prod.theta_y_rad, k), np.ones_like(e_a)], axis=1)
+    tx, ty = np.repeat(prod.theta_x_rad[near], k), np.repeat(prod.theta_y_rad[near], k)
+    n_dir = np.stack([tx, ty, np.ones_like(e_a)], axis=1)
     n_dir /= np.linalg.norm(n_dir, axis=1, keepdims=True)
     _, chi2 = aprime_to_chi1chi2(np.column_stack([e_a, p_a[:, None] * n_dir]), m1, m2, rng)
     # The chi2 line must cross the face (the three-body decay does not move it): only those chi2 are decayed.
