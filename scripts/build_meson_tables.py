@@ -45,15 +45,16 @@ from __future__ import annotations
 import argparse
 import array
 import importlib.metadata
+import io
 import json
 import math
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from semivisible.io.cache import atomic_write_bytes
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "semivisible" / "production" / "data"
 
@@ -179,18 +180,9 @@ def run_config(name: str, n_events: int, seed: int, out: Path, max_seconds: floa
         "built": time.strftime("%Y-%m-%d"),
     }
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=out.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    atomic_write_bytes(out, buffer.getvalue())  # temporary file, then os.replace
     return meta
 
 

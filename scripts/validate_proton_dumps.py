@@ -4,8 +4,9 @@ production channel in the signal at our lower edge, and the semi-visible bands a
 
 A diagnostic run takes the conventions of BdNMC, the code behind arXiv:1908.07525, instead of ours: its meson
 normalisation (pi0 per POT 1.95 for NuCal and 2.4 for CHARM, against Pythia 8 Angantyr's 3.95 and 7.17 for one
-p-A collision), its signal efficiency 1, and the factor 1/4 of its proton-bremsstrahlung splitting function
-(``wpp`` in src/branchingratios.cpp, marked "divide by 4?"). It shows what our residuals come from. Writes
+p-A collision), its signal efficiency 1, A' -> e+ e- only (DarkCast's tag of the published curves), and the
+factor 1/4 of its proton-bremsstrahlung splitting function (``wpp`` in src/branchingratios.cpp, marked "divide by
+4?"). It shows what our residuals come from. Writes
 ``docs/proton_dumps_residuals.png`` and prints the residual tables (Markdown):
 
     python scripts/validate_proton_dumps.py --refdata ../shared/refdata --out docs/proton_dumps_residuals.png
@@ -57,6 +58,15 @@ def channel_shares(name: str, lim: DumpLimit) -> dict[str, np.ndarray]:
     return {c: v / total for c, v in shares.items()}
 
 
+def bdnmc_text(exp: Experiment) -> str:
+    """The experiment file with BdNMC's efficiency 1 and, as DarkCast tags the published curves, e+ e- decays only."""
+    text = Path(exp.path).read_text(encoding="utf-8")
+    start = text.index("efficiency = {")
+    text = text[:start] + 'efficiency = { value = 1.0, source = "BdNMC" }' + text[text.index("\n", start) :]
+    start = text.index("visible_decays = ")
+    return text[:start] + 'visible_decays = ["ee"]' + text[text.index("\n", start) :]
+
+
 @contextlib.contextmanager
 def bdnmc_conventions(name: str) -> Iterator[Experiment]:
     """The experiment with BdNMC's meson normalisation, efficiency 1 and 1/4 in proton bremsstrahlung (a
@@ -76,9 +86,7 @@ def bdnmc_conventions(name: str) -> Iterator[Experiment]:
         rows["weight"] = rows["weight"] / 4.0
         return rows
 
-    text = Path(exp.path).read_text(encoding="utf-8")
-    start = text.index("efficiency = {")
-    text = text[:start] + 'efficiency = { value = 1.0, source = "BdNMC" }' + text[text.index("\n", start) :]
+    text = bdnmc_text(exp)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{name}-bdnmc.toml"
         path.write_text(text, encoding="utf-8")
