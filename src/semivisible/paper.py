@@ -75,7 +75,7 @@ PAPER_HEADLINE_GEV = 0.39
 G2_BANDS: tuple[str, ...] = FIG4_REFERENCES
 #: Other experiments whose semi-visible bounds are drawn on Figs. 4, 5 top and 5 bottom, computed at each plane's
 #: own parameters by semivisible's engine (the paper overlays recasts by others).
-OVERLAY_EXPERIMENTS: tuple[str, ...] = ("e137", "nucal", "charm")
+OVERLAY_EXPERIMENTS: tuple[str, ...] = ("babar", "e137", "nucal", "charm")
 #: The planes that carry the overlays (not the projections).
 OVERLAY_PLANES: tuple[str, ...] = ("fig4", "fig5_top", "fig5_bottom")
 #: The values of Delta/m_chi1 at which the Fig. 5 bottom reach in m_chi1 is reported.

@@ -39,6 +39,7 @@ from semivisible.experiments import Experiment, load_experiment
 from semivisible.model.dark_sector import DarkSector
 from semivisible.signal.active_dump import ActiveDumpSignal
 from semivisible.signal.beam_dump import BeamDumpSignal
+from semivisible.signal.collider import ColliderSignal
 from semivisible.signal.kinds import signal_model
 from semivisible.signal.semivisible import Yields
 from semivisible.stats.cls import EventLimitTable, check_cl, cls_of_signal, event_limit_table
@@ -52,7 +53,7 @@ class Search:
     """An experiment, its signal model and its counting specification (module docstring)."""
 
     experiment: Experiment
-    signal: ActiveDumpSignal | BeamDumpSignal
+    signal: ActiveDumpSignal | BeamDumpSignal | ColliderSignal
     counting_or_none: CountingSpec | None
 
     @property

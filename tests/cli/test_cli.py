@@ -229,6 +229,27 @@ def test_limit_of_a_proton_dump_in_both_modes(name: str) -> None:
     assert "channels" in err
 
 
+def test_limit_of_babar_in_both_modes() -> None:
+    """BaBar (issue 16): the invisible mode gives back the published limit; the semi-visible one lies above it."""
+    rows = {}
+    for mode in ("invisible", "semivisible"):
+        code, out, err = run(
+            "limit", "--experiment", "babar", "--mode", mode, "--ma-min", "0.1", "--ma-max", "1", "--n-masses", "2",
+            "--alpha-d", "0.1", "--ratio", "3", "--splitting", "0.4", "--json",
+        )  # fmt: skip
+        assert code == 0, err
+        rows[mode] = json.loads(out)
+    assert rows["invisible"][0]["eps_low"] == pytest.approx(9.48e-4, rel=1e-4)
+    for inv, semi in zip(rows["invisible"], rows["semivisible"], strict=True):
+        assert inv["eps_low"] <= semi["eps_low"] < semi["eps_high"] <= 1.0
+    code, _, err = run("limit", "--experiment", "babar", "--mode", "visible")
+    assert code == 2
+    assert "mode = 'visible'" in err
+    code, _, err = run("point", "--experiment", "babar", "--ma", "0.3", "--eps", "1e-3")
+    assert code == 2
+    assert "Traceback" not in err
+
+
 def test_limit_json_of_2016_2022_has_one_sided_rows() -> None:
     args = ["limit", "--mode", "invisible", "--experiment", "na64-2016-2022", "--ma-min", "0.2", "--ma-max", "0.3"]
     code, out, _ = run(*args, "--n-masses", "3", "--json")
@@ -285,15 +306,15 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
             assert (tmp_path / f"{stem}.{ext}").exists()
         assert (tmp_path / f"{stem}-hepdata" / "submission.yaml").exists()
     assert (tmp_path / "fig5_bottom_projection.json").exists()
-    # E137's, NuCal's and CHARM's semi-visible bounds, computed at each plane's parameters, are drawn and exported
-    # (issues 14 and 15).
-    dumps = ["e137", "nucal", "charm"]
+    # BaBar's, E137's, NuCal's and CHARM's semi-visible bounds, computed at each plane's parameters, are drawn and
+    # exported (issues 14, 15 and 16).
+    dumps = ["babar", "e137", "nucal", "charm"]
     assert summary["overlays"] == {"fig4": dumps, "fig5_top": dumps, "fig5_bottom": dumps}
     for stem in ("fig4", "fig5_top", "fig5_bottom"):
         header = (tmp_path / f"{stem}.csv").read_text().splitlines()[0]
-        assert header.endswith(",e137_excluded,nucal_excluded,charm_excluded")
+        assert header.endswith(",babar_excluded,e137_excluded,nucal_excluded,charm_excluded")
         overlays = json.loads((tmp_path / f"{stem}.json").read_text())["overlays"]
-        assert [overlays[n]["label"] for n in dumps] == ["E137", "NuCal", "CHARM"]
+        assert [overlays[n]["label"] for n in dumps] == ["BaBar", "E137", "NuCal", "CHARM"]
         assert all(overlays[n]["meta"]["eps"] == "g2" for n in dumps)
 
 

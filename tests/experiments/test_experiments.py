@@ -57,7 +57,7 @@ def test_user_file(tmp_path: Path) -> None:
         ("na64-2016-2018", "moliere_radius_m = { value = 0.020", "moliere_radius_m = { value = 0.0", "moliere_radius"),
         ("na64-2016-2018", "core_fraction = { value = 0.707", "core_fraction = { value = 1.7", "core_fraction"),
         ("na64-2016", 'kind = "active-dump"', 'kind = "beam-dump"', "a beam dump needs a"),
-        ("na64-2016", 'kind = "active-dump"', 'kind = "collider"', "kind 'collider' is reserved"),
+        ("na64-2016", 'kind = "active-dump"', 'kind = "collider"', r"a collider needs a \[collider\] section"),
         ("na64-2016", 'kind = "active-dump"', 'kind = "fixed-target"', "kind must be one of active-dump"),
     ],
 )
@@ -88,7 +88,7 @@ def test_every_shipped_file_states_its_kind() -> None:
     for name in available_experiments():
         exp = load_experiment(name)
         assert f'kind = "{exp.kind}"' in Path(exp.path).read_text()
-        assert exp.kind in ("active-dump", "beam-dump")
+        assert exp.kind in ("active-dump", "beam-dump", "collider")
         assert len(exp.identity) == 64
 
 

@@ -136,7 +136,7 @@ def test_intervals_of_a_two_humped_signal() -> None:
         x = np.log10(e)
         return 10.0 * (np.exp(-((x + 8) ** 2) / 0.1) + np.exp(-((x + 4) ** 2) / 0.1))
 
-    bands = bd._intervals(events, 2.303)
+    bands = bd.excluded_intervals(events, 2.303)
     assert len(bands) == 2
     assert bands[0][0] < 1e-8 < bands[0][1] < bands[1][0] < 1e-4 < bands[1][1]
 

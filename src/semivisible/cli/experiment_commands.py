@@ -68,7 +68,7 @@ def production_cmd(
         "min_aprime_energy_GeV": exp.min_aprime_energy_gev,
         "yield_per_eot_per_eps2": table.yield_per_eot_per_eps2(),
         "yield_mc_error": table.mc_error(),
-        "beam_particle": exp.spec.beam.particle,
+        "beam_particle": exp.beam.particle,
         "channels": list(exp.channels),
         "channel_yields_per_eot_per_eps2": table.channel_yields(),
         "n_weighted_aprime": int(table.weight.size),
@@ -135,12 +135,14 @@ def limit_cmd(
     from semivisible.model.dark_sector import BENCHMARK_RATIO, BENCHMARK_SPLITTING
     from semivisible.scan.bands import dump_band
     from semivisible.search import Search
+    from semivisible.signal.collider import collider_limit
     from semivisible.signal.invisible import invisible_limit
 
     with _user_errors():
         search = Search.load(experiment, channels=_channels(channels))
         exp = search.experiment
         beam_dump = exp.kind == "beam-dump"
+        collider = exp.kind == "collider"
         if ma_min is None:
             ma_min = 0.002 if beam_dump else 0.001
         if ma_max is None:
@@ -151,8 +153,11 @@ def limit_cmd(
             raise ParameterError("ma_max", ma_max, f"ma_max > ma_min = {ma_min:g} GeV, finite")
         if not 2 <= n_masses <= 1000:
             raise ParameterError("n_masses", n_masses, "2 <= n_masses <= 1000")
-        mode = ("visible" if beam_dump else "invisible") if mode is None else mode
-        allowed = ("visible", "semivisible") if beam_dump else ("invisible",)
+        default_mode = "visible" if beam_dump else "semivisible" if collider else "invisible"
+        mode = default_mode if mode is None else mode
+        allowed = (
+            ("visible", "semivisible") if beam_dump else ("invisible", "semivisible") if collider else ("invisible",)
+        )
         if mode not in allowed:
             raise ParameterError("mode", mode, f"one of {', '.join(allowed)} for {exp.name} (kind {exp.kind})")
         r = BENCHMARK_RATIO if ratio is None else ratio
@@ -167,13 +172,17 @@ def limit_cmd(
             if beam_dump:
                 band = dump_band(search, mode, masses, alpha_d=alpha_d, ratio=r, splitting=f, workers=workers)
                 told(n_masses, n_masses)
+            elif collider:
+                band = collider_limit(exp, mode, masses, alpha_d=alpha_d, ratio=r, splitting=f)
+                told(n_masses, n_masses)
             else:
                 result = invisible_limit(masses, exp, method=method, progress=told)
-    if beam_dump:
+    if beam_dump or collider:
         if json_out:
             _emit_json(band.to_records())
             return
-        title = f"semivisible limit --mode {mode}  {exp.name} (N_up = {band.n_up:.3f})"
+        limit_of = "recast of the published invisible limit" if collider else f"N_up = {band.n_up:.3f}"
+        title = f"semivisible limit --mode {mode}  {exp.name} ({limit_of})"
         table = Table(title=title)
         for col in ("m_A' [GeV]", "eps_low", "eps_high"):
             table.add_column(col, justify="right")

@@ -32,7 +32,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from semivisible.errors import ParameterError
-from semivisible.experiments.schema import ExperimentSpec
+from semivisible.experiments.schema import Beam, ExperimentSpec, Production, Target
 from semivisible.production.channels import check_channels
 from semivisible.production.materials import Material, get_material, materials
 from semivisible.production.shower import ShowerConfig
@@ -65,19 +65,41 @@ class Experiment:
         >>> other.channels, other.identity != exp.identity
         (('brem', 'annihilation'), True)
         """
-        check_channels(channels, self.spec.beam.particle)
+        check_channels(channels, self.beam.particle)
         data = self.spec.model_dump(mode="json")
         data["production"]["channels"] = list(channels)
         try:
             spec = ExperimentSpec.model_validate(data)
         except ValidationError as err:
             raise ParameterError("channels", list(channels), _format_validation(err)) from None
-        return Experiment(spec=spec, path=self.path, channels_override=tuple(spec.production.channels))
+        exp = Experiment(spec=spec, path=self.path)
+        return Experiment(spec=spec, path=self.path, channels_override=exp.channels)
 
     @property
     def name(self) -> str:
         """The experiment's name."""
         return self.spec.name
+
+    @property
+    def beam(self) -> Beam:
+        """The [beam] section (a dump's; a collider has none)."""
+        if self.spec.beam is None:
+            raise ParameterError("experiment", self.name, "an experiment with a [beam] (a beam dump or active dump)")
+        return self.spec.beam
+
+    @property
+    def target(self) -> Target:
+        """The [target] section (a dump's)."""
+        if self.spec.target is None:
+            raise ParameterError("experiment", self.name, "an experiment with a [target] (a beam dump or active dump)")
+        return self.spec.target
+
+    @property
+    def production(self) -> Production:
+        """The [production] section (a dump's)."""
+        if self.spec.production is None:
+            raise ParameterError("experiment", self.name, "an experiment with A' production (a beam or active dump)")
+        return self.spec.production
 
     @property
     def kind(self) -> str:
@@ -116,12 +138,12 @@ class Experiment:
     @property
     def radiator(self) -> Material:
         """The target's radiating element."""
-        return get_material(self.spec.target.material)
+        return get_material(self.target.material)
 
     @property
     def radiator_x0_fraction(self) -> float:
         """Fraction of each radiation length that is radiator (1 for a homogeneous target)."""
-        t = self.spec.target
+        t = self.target
         if t.absorber_thickness_m is None or t.active_thickness_m is None or t.active_x0_m is None:
             return 1.0
         absorber = t.absorber_thickness_m.value / (self.radiator.x0_cm / 100.0)
@@ -137,7 +159,7 @@ class Experiment:
     def electrons_per_x0_cm2(self) -> float:
         """Target electrons per cm^2 in one radiation length: Z times the radiator atoms, plus the electrons of the
         active layers of a sampling target (``active_electron_density_per_m3``) in their share of X0."""
-        t = self.spec.target
+        t = self.target
         electrons = self.radiator.Z * self.atoms_per_x0_cm2
         if t.active_electron_density_per_m3 is not None and t.active_x0_m is not None:
             # The active layers fill (1 - f) of each X0; one X0 of active material is active_x0_m metres deep.
@@ -148,28 +170,28 @@ class Experiment:
     @property
     def channels(self) -> tuple[str, ...]:
         """The A' production channels of the experiment file (``[production] channels``)."""
-        return tuple(self.spec.production.channels)
+        return tuple(self.production.channels)
 
     @property
     def eot(self) -> float:
         """Electrons on target."""
-        return self.spec.beam.eot.value
+        return self.beam.eot.value
 
     @property
     def min_aprime_energy_gev(self) -> float:
         """Minimal A' energy that can pass the selection, GeV."""
-        return self.spec.production.min_aprime_energy_gev.value
+        return self.production.min_aprime_energy_gev.value
 
     def shower_config(self, n_primaries: int | None = None, seed: int | None = None) -> ShowerConfig:
         """The shower MC inputs for this experiment (threshold = the minimal A' energy)."""
-        beam, prod = self.spec.beam, self.spec.production
+        beam, prod = self.beam, self.production
         if beam.particle == "p":
             raise ParameterError("experiment", self.name, "an electron or positron beam (a proton beam has no shower)")
         return ShowerConfig(
             beam_energy_gev=beam.energy_gev.value,
             beam_particle=beam.particle,
             beam_energy_spread_gev=0.0 if beam.energy_spread_gev is None else beam.energy_spread_gev.value,
-            thickness_x0=self.spec.target.thickness_x0.value,
+            thickness_x0=self.target.thickness_x0.value,
             threshold_gev=prod.min_aprime_energy_gev.value,
             y_min=prod.y_min,
             n_primaries=prod.n_primaries if n_primaries is None else n_primaries,
@@ -264,7 +286,7 @@ def _load_stamped(path: str, stamp: tuple[int, int]) -> Experiment:
     except ValidationError as err:
         raise ParameterError("experiment", path, f"a valid experiment file: {_format_validation(err)}") from None
     known = materials()
-    if spec.target.material not in known:
+    if spec.target is not None and spec.target.material not in known:
         raise ParameterError(
             "experiment",
             path,

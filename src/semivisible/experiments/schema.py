@@ -52,17 +52,21 @@ __all__ = [
     "KINDS",
     "RESERVED_KINDS",
     "Beam",
+    "ColliderBeams",
     "Detector",
     "Efficiency",
     "ExperimentSpec",
+    "InvisibleLimit",
     "InvisibleSignature",
     "Module",
+    "PhotonSelection",
     "Production",
     "ProtonBrem",
     "Quantity",
     "SemivisibleSignature",
     "ShowerProfile",
     "Target",
+    "VetoVolume",
 ]
 
 #: A finite float (no nan or inf; an integer is read as a float, a string or a boolean is an error).
@@ -176,9 +180,11 @@ def _in(
 #: volumes downstream (NA64).
 #: ``beam-dump``: the A' is made in a passive dump; a shield, then a decay volume, and a detector face at its end
 #: see the visible products of decays inside the volume (E137).
-KINDS: tuple[str, ...] = ("active-dump", "beam-dump")
-#: Kinds whose schema and signal model are planned but not in this version: a collider mono-photon search (BaBar).
-RESERVED_KINDS: tuple[str, ...] = ("collider",)
+#: ``collider``: e+ e- -> gamma A' with a mono-photon selection; the A' decays are vetoed where the detector sees
+#: them (BaBar), and the published invisible limit is recast.
+KINDS: tuple[str, ...] = ("active-dump", "beam-dump", "collider")
+#: Kinds whose schema and signal model are planned but not in this version.
+RESERVED_KINDS: tuple[str, ...] = ()
 
 
 class _Strict(BaseModel):
@@ -562,6 +568,83 @@ class DumpSelection(_Strict):
     )
 
 
+Angle = Annotated[Quantity, _in(0.0, 180.0, unit="degrees")]
+
+
+class ColliderBeams(_Strict):
+    """An e+ e- collider: the CM energy ``sqrt_s_gev``, the boost ``beta_cm`` of the CM frame along +z (the
+    electron beam's direction) and the integrated luminosity of the data set, in inverse femtobarns."""
+
+    sqrt_s_gev: BeamEnergy
+    beta_cm: Annotated[Quantity, _in(0.0, 1.0, hi_open=True)]
+    integrated_luminosity_per_fb: Annotated[Quantity, _in(0.0, 1e7, lo_open=True, unit="fb^-1")]
+
+
+class PhotonSelection(_Strict):
+    """The mono-photon selection, in the CM frame: the photon's polar angle between ``theta_min_deg`` and
+    ``theta_max_deg`` and its energy above ``energy_min_gev``."""
+
+    theta_min_deg: Angle
+    theta_max_deg: Angle
+    energy_min_gev: Energy
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PhotonSelection:
+        if not self.theta_min_deg.value < self.theta_max_deg.value:
+            raise ValueError(
+                f"theta_min_deg.value = {self.theta_min_deg.value!r}, allowed < theta_max_deg.value = "
+                f"{self.theta_max_deg.value!r}"
+            )
+        return self
+
+
+class VetoVolume(_Strict):
+    """A detector volume that sees a decay inside it: lab polar angles between ``theta_min_deg`` and
+    ``theta_max_deg`` from the interaction point, z between ``z_min_m`` and ``z_max_m`` and a radius below
+    ``radius_m``; a decay product above ``threshold_gev`` vetoes the event."""
+
+    name: str = Field(min_length=1, max_length=64)
+    theta_min_deg: Angle
+    theta_max_deg: Angle
+    z_min_m: Position
+    z_max_m: Position
+    radius_m: Size
+    threshold_gev: Energy
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VetoVolume:
+        if not self.theta_min_deg.value < self.theta_max_deg.value:
+            raise ValueError(f"veto {self.name}: theta_min_deg.value must be < theta_max_deg.value")
+        if not self.z_min_m.value < 0.0 < self.z_max_m.value:
+            raise ValueError(
+                f"veto {self.name}: z_min_m.value = {self.z_min_m.value!r}, z_max_m.value = {self.z_max_m.value!r}; "
+                "allowed z_min_m < 0 < z_max_m (the volume holds the interaction point)"
+            )
+        return self
+
+
+class InvisibleLimit(_Strict):
+    """The published limit on eps for A' -> invisible that a collider file recasts: ``eps`` against ``ma_gev``
+    (interpolated in log-log), at confidence level ``cl``."""
+
+    ma_gev: Table
+    eps: Table
+    cl: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.9
+    source: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _table(self) -> InvisibleLimit:
+        if len(self.ma_gev) != len(self.eps) or len(self.eps) < 2:
+            raise ValueError("invisible_limit: ma_gev and eps need the same length (>= 2)")
+        for i, (a, b) in enumerate(itertools.pairwise(self.ma_gev)):
+            if not b > a > 0:
+                raise ValueError(f"invisible_limit.ma_gev[{i + 1}] = {b!r} after {a!r}; allowed: > 0 and increasing")
+        for i, e in enumerate(self.eps):
+            if not 0 < e <= 1:
+                raise ValueError(f"invisible_limit.eps[{i}] = {e!r}, allowed 0 < eps <= 1")
+        return self
+
+
 class ExperimentSpec(_Strict):
     """A whole experiment file."""
 
@@ -570,9 +653,9 @@ class ExperimentSpec(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     description: str
     references: dict[str, str] = Field(default_factory=dict)
-    beam: Beam
-    target: Target
-    production: Production
+    beam: Beam | None = None
+    target: Target | None = None
+    production: Production | None = None
     invisible: InvisibleSignature | None = None
     detector: Detector | None = None
     s1: SemivisibleSignature | None = None
@@ -580,6 +663,10 @@ class ExperimentSpec(_Strict):
     decay_volume: DecayVolume | None = None
     dump_detector: DumpDetector | None = None
     selection: DumpSelection | None = None
+    collider: ColliderBeams | None = None
+    photon: PhotonSelection | None = None
+    veto: list[VetoVolume] | None = Field(default=None, min_length=1, max_length=MAX_MODULES)
+    invisible_limit: InvisibleLimit | None = None
 
     @field_validator("kind")
     @classmethod
@@ -587,11 +674,35 @@ class ExperimentSpec(_Strict):
         if kind in RESERVED_KINDS:
             raise ValueError(f"kind {kind!r} is reserved for a later version; this one computes: " + ", ".join(KINDS))
         if kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)} (reserved: {', '.join(RESERVED_KINDS)})")
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         return kind
 
     @model_validator(mode="after")
+    def _sections_of_the_kind(self) -> ExperimentSpec:
+        """A dump has [beam], [target] and [production]; a collider has [collider], [photon], [[veto]] and
+        [invisible_limit] instead, and none of the dumps' sections."""
+        collider_parts = {"collider": self.collider, "photon": self.photon, "veto": self.veto,
+                          "invisible_limit": self.invisible_limit}  # fmt: skip
+        dump_parts = {"beam": self.beam, "target": self.target, "production": self.production}
+        if self.kind == "collider":
+            if missing := [k for k, v in collider_parts.items() if v is None]:
+                raise ValueError(f"a collider needs a [{missing[0]}] section")
+            others = {**dump_parts, "invisible": self.invisible, "detector": self.detector, "s1": self.s1,
+                      "s2": self.s2, "decay_volume": self.decay_volume, "dump_detector": self.dump_detector,
+                      "selection": self.selection}  # fmt: skip
+            if extra := [k for k, v in others.items() if v is not None]:
+                raise ValueError(f"[{extra[0]}] belongs to the dumps' files, not to kind = 'collider'")
+            return self
+        if missing := [k for k, v in dump_parts.items() if v is None]:
+            raise ValueError(f"a {self.kind} file needs a [{missing[0]}] section")
+        if extra := [k for k, v in collider_parts.items() if v is not None]:
+            raise ValueError(f"[{extra[0]}] belongs to kind = 'collider' files, not to kind = {self.kind!r}")
+        return self
+
+    @model_validator(mode="after")
     def _cut_below_beam(self) -> ExperimentSpec:
+        if self.production is None or self.beam is None:
+            return self
         cut = self.production.min_aprime_energy_gev.value
         energy = self.beam.energy_gev.value
         if not (0 < cut < energy):
@@ -604,6 +715,8 @@ class ExperimentSpec(_Strict):
     def _channels_of_the_beam(self) -> ExperimentSpec:
         """The channels belong to the beam particle; a meson channel needs ``meson_spectra`` and ``proton_brem`` its
         ``[production.proton_brem]`` limits."""
+        if self.production is None or self.beam is None:
+            return self
         prod, particle = self.production, self.beam.particle
         allowed = channels_of_beam(particle)
         if wrong := [c for c in prod.channels if c not in allowed]:
@@ -627,6 +740,8 @@ class ExperimentSpec(_Strict):
     @model_validator(mode="after")
     def _bounded_shower(self) -> ExperimentSpec:
         """The shower MC must fit in memory and time (:data:`MAX_SHOWER_COST`)."""
+        if self.production is None or self.beam is None:
+            return self
         prod, energy = self.production, self.beam.energy_gev.value
         if self.beam.particle == "p":  # no shower: the proton channels draw samples_per_channel A' each
             return self
@@ -660,6 +775,8 @@ class ExperimentSpec(_Strict):
         if extra := [k for k, v in others.items() if v is not None]:
             raise ValueError(f"[{extra[0]}] belongs to kind = 'active-dump' files, not to a beam dump")
         assert self.selection is not None
+        assert self.beam is not None
+        assert self.production is not None
         thr, energy = self.selection.energy_threshold_gev.value, self.beam.energy_gev.value
         cut = self.production.min_aprime_energy_gev.value
         if not thr < energy:
@@ -711,6 +828,7 @@ class ExperimentSpec(_Strict):
                 raise ValueError(
                     "[s1] needs a [detector.shower] profile (the R variable of the S1 selection is computed from it)"
                 )
+            assert self.beam is not None
             thr, energy = s1.energy_threshold_gev, self.beam.energy_gev.value
             if thr is not None and not thr.value < energy:
                 raise ValueError(

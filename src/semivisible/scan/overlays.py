@@ -34,6 +34,7 @@ from semivisible.errors import ParameterError
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.search import Search
 from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
+from semivisible.signal.collider import ColliderSignal
 
 __all__ = ["OVERLAY_LABELS", "Overlay", "beam_dump_overlay"]
 
@@ -93,16 +94,17 @@ def beam_dump_overlay(
     coarse: tuple[int, int] = (40, 8),
     max_rows: int | None = 30_000,
 ) -> Overlay:
-    """The semi-visible bound of a beam dump on the plane (x_name, y_name) (arguments as
+    """The semi-visible bound of a beam dump or a collider recast on the plane (x_name, y_name) (arguments as
     :func:`semivisible.scan.plane.scan_plane`) = (``ma`` or ``mchi1``, ``eps``,
     ``alpha_d`` or ``splitting``), at the fixed ``alpha_d``, ``ratio`` (m_A'/m_chi1), ``splitting``
     (Delta/m_chi1) and ``eps`` (a number, or ``"g2"``: the central g-2 value of ``reference`` at each m_A').
 
     Decay tables are built on ``coarse`` = (x nodes, splitting nodes; half the x nodes plus 4 on the splitting
     plane, whose tables have their production rows thinned to ``max_rows``, None: all), and ln(N/N_up) is
-    interpolated onto the plane."""
-    if not isinstance(search, Search) or not isinstance(search.signal, BeamDumpSignal):
-        raise ParameterError("search", getattr(search, "name", search), "the Search of a beam-dump experiment")
+    interpolated onto the plane. For a collider, ln of eps^2 BR P_undetected/eps_inv^2 (:mod:`semivisible.signal.
+    collider`) takes the place of ln(N/N_up)."""
+    if not isinstance(search, Search) or not isinstance(search.signal, BeamDumpSignal | ColliderSignal):
+        raise ParameterError("search", getattr(search, "name", search), "the Search of a beam-dump or collider")
     if x_name not in ("ma", "mchi1") or y_name not in ("eps", "alpha_d", "splitting"):
         raise ParameterError("plane", f"{x_name}-{y_name}", "x in ma, mchi1 and y in eps, alpha_d, splitting")
     bad_eps = eps != "g2" if isinstance(eps, str) else not 0 < float(eps) <= 1
@@ -110,7 +112,7 @@ def beam_dump_overlay(
         raise ParameterError("eps", eps, "'g2' (the central g-2 value at each m_A') or a number in (0, 1]")
     signal = search.signal
     xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    n_up = signal.n_up(cl)
+    n_up = signal.n_up(cl) if isinstance(signal, BeamDumpSignal) else 1.0
     lo_m, hi_m = signal.ma_range_gev
 
     def ma_of(xv: float, f: float) -> float:
@@ -124,10 +126,15 @@ def beam_dump_overlay(
             return out
         # The table does not depend on alpha_D (the events are rescaled to each value).
         point = DarkSector.build(ma, 1e-3, BENCHMARK_ALPHA_D, ratio=ratio, splitting=f)
-        if point.chi2_stable:
-            return out
         ok = np.isfinite(eps_v) & (eps_v > 0)
         if not np.any(ok):
+            return out
+        if isinstance(signal, ColliderSignal):  # a stable chi2 is invisible: the published limit, times the BR
+            e_c, a_c = np.broadcast_arrays(np.where(ok, eps_v, 1e-3), ad)
+            r = signal.excess(point, e_c, a_c)
+            with np.errstate(divide="ignore"):
+                return np.where(np.broadcast_to(ok, r.shape), np.log(np.maximum(r, 0.0)), -np.inf)
+        if point.chi2_stable:
             return out
         thin = max_rows if y_name == "splitting" else None  # many tables there: thinned; one per mass elsewhere
         table = build_decay_table("semivisible", point, search.experiment, max_rows=thin)
@@ -165,7 +172,7 @@ def beam_dump_overlay(
     interp = RegularGridInterpolator((np.log(cx), node_y), finite, bounds_error=False, fill_value=None)
     xx, yy = np.meshgrid(np.log(xa), y_coord, indexing="ij")
     grid = interp(np.stack([xx.ravel(), yy.ravel()], axis=1)).reshape(xx.shape)
-    meta = {"experiment": search.name, "mode": "semivisible", "alpha_d": alpha_d, "ratio": ratio,
+    meta = {"experiment": search.name, "mode": "semivisible", "kind": search.kind, "alpha_d": alpha_d, "ratio": ratio,
             "splitting": splitting, "eps": eps if isinstance(eps, str) else float(eps), "reference": reference,
             "cl": cl, "n_up": n_up}  # fmt: skip
     name = search.name

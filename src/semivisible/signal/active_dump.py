@@ -78,7 +78,7 @@ class ActiveDumpSignal:
         (1 MeV - 3 GeV), else up to the minimal A' energy of the selection."""
         exp = self.experiment
         cut = exp.min_aprime_energy_gev
-        if exp.spec.production.method == "etl":
+        if exp.production.method == "etl":
             from semivisible.production.etl import load_etl_table
 
             axis = load_etl_table(exp.radiator.name).ma_gev
@@ -88,7 +88,7 @@ class ActiveDumpSignal:
     def check_ma(self, ma: ArrayLike) -> None:
         """Refuse A' masses outside :attr:`ma_range_gev`, naming the range and the production method."""
         lo, hi = self.ma_range_gev
-        method = self.experiment.spec.production.method
+        method = self.experiment.production.method
         check_real(
             "ma", ma, lo * (1.0 - 1e-9), hi * (1.0 + 1e-9), low_open=False, high_open=True,
             unit=f"GeV (what the {self.experiment.name} production covers, method {method})",

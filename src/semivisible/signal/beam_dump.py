@@ -65,6 +65,7 @@ __all__ = [
     "build_decay_table",
     "decay_probability",
     "dump_limit",
+    "excluded_intervals",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -478,10 +479,11 @@ class DumpLimit:
         return np.asarray(out, dtype=np.float64)
 
 
-def _intervals(
+def excluded_intervals(
     events: Callable[[FloatArray], FloatArray], n_up: float, grid: FloatArray = _EPS_GRID
 ) -> list[tuple[float, float]]:
-    """The eps intervals where events(eps) >= n_up, edges refined by root finding in ln eps."""
+    """The eps intervals where events(eps) >= n_up, edges refined by root finding in ln eps (a band still open at
+    the grid's end ends there)."""
     above = events(grid) >= n_up
     if not above.any():
         return []
@@ -550,7 +552,7 @@ def dump_limit(
                   "chi2_per_aprime": _CHI2_PER_APRIME if mode == "semivisible" else None}  # fmt: skip
 
         def solve(m: float = m) -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
-            found = _intervals(_events_of(signal, mode, m, alpha_d, ratio, splitting, use_cache), n_up)
+            found = excluded_intervals(_events_of(signal, mode, m, alpha_d, ratio, splitting, use_cache), n_up)
             return {"edges": np.asarray(found, dtype=np.float64).reshape(-1, 2)}, {"ma": m}
 
         arrays, _ = cached_arrays("beam-dump-band", inputs, solve, use_cache=use_cache)

@@ -60,7 +60,7 @@ def production_table_for(
     """
     if n_primaries is not None:
         check_int("n_primaries", n_primaries, 100, 2_000_000, numpy_ints=False)
-    if experiment.spec.beam.particle == "p":
+    if experiment.beam.particle == "p":
         return _proton_table(ma, experiment)
     benchmark = invisible_benchmark(experiment) if line_shape else None
     return build_production_table(
@@ -68,7 +68,7 @@ def production_table_for(
         shower=experiment.shower_config(n_primaries=n_primaries),
         target=experiment.radiator,
         atoms_per_x0_cm2=experiment.atoms_per_x0_cm2,
-        method=experiment.spec.production.method if method is None else method,
+        method=experiment.production.method if method is None else method,
         e_min_gev=experiment.min_aprime_energy_gev,
         channels=experiment.channels,
         electrons_per_x0_cm2=experiment.electrons_per_x0_cm2,
@@ -82,11 +82,11 @@ def _proton_table(ma: float, experiment: Experiment) -> ProductionTable:
     """The meson-decay and proton-bremsstrahlung A' of a proton beam (:mod:`semivisible.production.proton`)."""
     from semivisible.production.proton import build_proton_production_table  # only proton beams need it
 
-    prod = experiment.spec.production
+    prod = experiment.production
     brem = prod.proton_brem
     return build_proton_production_table(
         ma,
-        beam_energy_gev=experiment.spec.beam.energy_gev.value,
+        beam_energy_gev=experiment.beam.energy_gev.value,
         channels=experiment.channels,
         meson_spectra=prod.meson_spectra,
         proton_brem=None if brem is None else (brem.z_min.value, brem.z_max.value, brem.pt_max_gev.value),
@@ -202,6 +202,6 @@ def invisible_limit(
         efficiency=eff,
         n_up=n_up,
         experiment=exp.name,
-        meta={"cl": cl, "method": method or exp.spec.production.method, "channels": list(exp.channels)},
+        meta={"cl": cl, "method": method or exp.production.method, "channels": list(exp.channels)},
         channel_yields=channel_yields,
     )

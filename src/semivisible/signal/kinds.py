@@ -23,6 +23,7 @@ from semivisible.experiments import Experiment
 from semivisible.model.dark_sector import DarkSector
 from semivisible.signal.active_dump import ActiveDumpSignal
 from semivisible.signal.beam_dump import BeamDumpSignal
+from semivisible.signal.collider import ColliderSignal
 from semivisible.signal.semivisible import Yields
 
 __all__ = ["SIGNAL_MODELS", "SignalModel", "signal_model"]
@@ -49,13 +50,14 @@ class SignalModel(Protocol):
 
 
 #: The signal model of each kind.
-SIGNAL_MODELS: dict[str, type[ActiveDumpSignal] | type[BeamDumpSignal]] = {
+SIGNAL_MODELS: dict[str, type[ActiveDumpSignal] | type[BeamDumpSignal] | type[ColliderSignal]] = {
     "active-dump": ActiveDumpSignal,
     "beam-dump": BeamDumpSignal,
+    "collider": ColliderSignal,
 }
 
 
-def signal_model(experiment: Experiment) -> ActiveDumpSignal | BeamDumpSignal:
+def signal_model(experiment: Experiment) -> ActiveDumpSignal | BeamDumpSignal | ColliderSignal:
     """The signal model of the experiment's kind."""
     cls = SIGNAL_MODELS.get(experiment.kind)
     if cls is None:

@@ -390,7 +390,7 @@ def _build_signal_table(
 
     # Emission point: depth in the ECAL and the beam spot.
     target = next(m for m in det.modules if m.role == "target")
-    x0_len_m = target.length_m.value / exp.spec.target.thickness_x0.value
+    x0_len_m = target.length_m.value / exp.target.thickness_x0.value
     z0 = prod.depth_x0 * x0_len_m + target.z_start_m.value
     sigma_xy = det.beam_spot_sigma_m.value
     x0, y0 = rng.normal(0.0, sigma_xy, e_a.size), rng.normal(0.0, sigma_xy, e_a.size)
