@@ -572,12 +572,24 @@ Angle = Annotated[Quantity, _in(0.0, 180.0, unit="degrees")]
 
 
 class ColliderBeams(_Strict):
-    """An e+ e- collider: the CM energy ``sqrt_s_gev``, the boost ``beta_cm`` of the CM frame along +z (the
-    electron beam's direction) and the integrated luminosity of the data set, in inverse femtobarns."""
+    """An e+ e- collider: the electron and positron beam energies (GeV; the electrons fly along +z) and the
+    integrated luminosity of the data set, in inverse femtobarns. The CM energy and the CM frame's boost follow,
+    sqrt(s) = 2 sqrt(E- E+) and beta = (E- - E+)/(E- + E+) (masses neglected)."""
 
-    sqrt_s_gev: BeamEnergy
-    beta_cm: Annotated[Quantity, _in(0.0, 1.0, hi_open=True)]
+    electron_energy_gev: BeamEnergy
+    positron_energy_gev: BeamEnergy
     integrated_luminosity_per_fb: Annotated[Quantity, _in(0.0, 1e7, lo_open=True, unit="fb^-1")]
+
+    @property
+    def sqrt_s_gev(self) -> float:
+        """The CM energy, GeV."""
+        return 2.0 * math.sqrt(self.electron_energy_gev.value * self.positron_energy_gev.value)
+
+    @property
+    def beta_cm(self) -> float:
+        """The velocity of the CM frame along +z."""
+        e_minus, e_plus = self.electron_energy_gev.value, self.positron_energy_gev.value
+        return (e_minus - e_plus) / (e_minus + e_plus)
 
 
 class PhotonSelection(_Strict):

@@ -155,11 +155,12 @@ def build_veto_table(
     col, pho = exp.spec.collider, exp.spec.photon
     assert col is not None
     assert pho is not None
-    inputs = {"ma": ma, "mchi1": m1, "mchi2": m2, "experiment": exp.identity, "n_events": n_events, "seed": seed}
+    inputs = {"ma": ma, "mchi1": m1, "mchi2": m2, "experiment": exp.identity, "n_events": n_events, "seed": seed,
+              "segments": 1}  # fmt: skip
 
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
         rng = np.random.default_rng([seed, round(ma * 1e9) % (2**32), round(m2 * 1e12) % (2**32)])
-        sqrt_s = col.sqrt_s_gev.value
+        sqrt_s = col.sqrt_s_gev
         s = sqrt_s * sqrt_s
         c_lo = math.cos(math.radians(pho.theta_max_deg.value))
         c_hi = math.cos(math.radians(pho.theta_min_deg.value))
@@ -172,7 +173,7 @@ def build_veto_table(
         a_cm = np.column_stack(
             [np.full(n_events, e_star), -p_star * sin_a * np.cos(phi), -p_star * sin_a * np.sin(phi), -p_star * c_gamma]
         )
-        beta = col.beta_cm.value
+        beta = col.beta_cm
         gamma = 1.0 / math.sqrt(1.0 - beta * beta)
         cm = np.array([gamma * sqrt_s, 0.0, 0.0, gamma * beta * sqrt_s])  # the CM system in the lab
         a_lab = boost(a_cm, cm, sqrt_s)
@@ -232,7 +233,7 @@ class ColliderSignal:
         assert col is not None
         self._log_m = np.log(np.asarray(lim.ma_gev))
         self._log_eps = np.log(np.asarray(lim.eps))
-        s = col.sqrt_s_gev.value**2
+        s = col.sqrt_s_gev**2
         # The photon energy cut: (s - m^2)/(2 sqrt s) > E_min.
         self._ma_max_photon = math.sqrt(max(s - 2.0 * math.sqrt(s) * pho.energy_min_gev.value, 0.0))
 
