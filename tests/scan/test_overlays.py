@@ -72,3 +72,24 @@ def test_only_beam_dumps() -> None:
         beam_dump_overlay("eps", [0.1, 0.2], "ma", [1e-4, 1e-3], E137)
     with pytest.raises(ParameterError, match="eps"):
         beam_dump_overlay("ma", [0.1, 0.2], "alpha_d", [1e-3, 1e-1], E137, eps="large")
+
+
+def test_babar_on_the_eps_plane_agrees_with_its_recast() -> None:
+    """A collider overlay: excluded where collider_limit excludes (to one grid step), cached once finished."""
+    from semivisible.signal.collider import collider_limit
+
+    babar = Search.load("babar")
+    x = np.geomspace(0.05, 0.8, 3)
+    y = np.geomspace(1e-4, 1e-1, 61)
+    ov = beam_dump_overlay("ma", x, "eps", y, babar, coarse=(3, 8))
+    assert ov.label == "BaBar"
+    bands = collider_limit(babar.experiment, "semivisible", x).bands
+    step = y[1] / y[0]
+    for i, band in enumerate(bands):
+        lo, _ = band[0]
+        assert ov.excluded[i, y > lo * step].all()
+        assert not ov.excluded[i, y < lo / step].any()
+    again = beam_dump_overlay("ma", x, "eps", y, babar, coarse=(3, 8))
+    assert np.array_equal(again.excluded, ov.excluded)
+    fresh = beam_dump_overlay("ma", x, "eps", y, babar, coarse=(3, 8), use_cache=False)
+    assert np.array_equal(fresh.excluded, ov.excluded)

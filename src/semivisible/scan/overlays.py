@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from semivisible.errors import ParameterError
+from semivisible.io.cache import cached_arrays
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.search import Search
 from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
@@ -39,6 +40,9 @@ from semivisible.signal.collider import ColliderSignal
 __all__ = ["OVERLAY_LABELS", "Overlay", "beam_dump_overlay"]
 
 FloatArray = NDArray[np.float64]
+
+#: What the tables behind an overlay were made with (a change of algorithm must not serve an older grid).
+_TABLE_ALGORITHMS = {"overlay": 1, "chi2_per_aprime": 4, "chi2_cone": True, "collider_segments": 1}
 
 #: The labels of the bounds as the paper's figures name them.
 OVERLAY_LABELS: dict[str, str] = {"e137": "E137", "babar": "BaBar", "nucal": "NuCal", "charm": "CHARM"}
@@ -93,6 +97,7 @@ def beam_dump_overlay(
     cl: float = 0.9,
     coarse: tuple[int, int] = (40, 8),
     max_rows: int | None = 30_000,
+    use_cache: bool = True,
 ) -> Overlay:
     """The semi-visible bound of a beam dump or a collider recast on the plane (x_name, y_name) (arguments as
     :func:`semivisible.scan.plane.scan_plane`) = (``ma`` or ``mchi1``, ``eps``,
@@ -102,7 +107,8 @@ def beam_dump_overlay(
     Decay tables are built on ``coarse`` = (x nodes, splitting nodes; half the x nodes plus 4 on the splitting
     plane, whose tables have their production rows thinned to ``max_rows``, None: all), and ln(N/N_up) is
     interpolated onto the plane. For a collider, ln of eps^2 BR P_undetected/eps_inv^2 (:mod:`semivisible.signal.
-    collider`) takes the place of ln(N/N_up)."""
+    collider`) takes the place of ln(N/N_up). The finished grid is cached on disk by all of these inputs and the
+    experiment's identity (``use_cache``)."""
     if not isinstance(search, Search) or not isinstance(search.signal, BeamDumpSignal | ColliderSignal):
         raise ParameterError("search", getattr(search, "name", search), "the Search of a beam-dump or collider")
     if x_name not in ("ma", "mchi1") or y_name not in ("eps", "alpha_d", "splitting"):
@@ -148,32 +154,41 @@ def beam_dump_overlay(
     def eps_for(ma: float) -> float:
         return fixed_eps if fixed_eps is not None else _eps_g2(ma, reference)
 
-    # Tables on coarse nodes in x (and in the splitting), ln(N/N_up) interpolated onto the plane in (ln x, ln y), or
-    # (ln x, y) for the linear splitting axis.
-    cx = np.geomspace(xa.min(), xa.max(), min(coarse[0] if y_name != "splitting" else coarse[0] // 2 + 4, xa.size))
-    if y_name == "eps":
-        coarse_grid = np.stack([log_ratio(xv, splitting, ya, np.full_like(ya, alpha_d)) for xv in cx])
-        cy, y_coord = ya, np.log(ya)
-    elif y_name == "alpha_d":
-        coarse_grid = np.stack(
-            [log_ratio(xv, splitting, np.full_like(ya, eps_for(ma_of(xv, splitting))), ya) for xv in cx]
-        )
-        cy, y_coord = ya, np.log(ya)
-    else:
-        cy = np.linspace(ya.min(), ya.max(), min(coarse[1], ya.size))
-        coarse_grid = np.array(
-            [[log_ratio(xv, f, np.array([eps_for(ma_of(xv, f))]), np.array([alpha_d]))[0] for f in cy] for xv in cx]
-        )
-        y_coord = ya
-    from scipy.interpolate import RegularGridInterpolator
+    def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
+        # Tables on coarse nodes in x (and in the splitting), ln(N/N_up) interpolated onto the plane in (ln x, ln y), or
+        # (ln x, y) for the linear splitting axis.
+        cx = np.geomspace(xa.min(), xa.max(), min(coarse[0] if y_name != "splitting" else coarse[0] // 2 + 4, xa.size))
+        if y_name == "eps":
+            coarse_grid = np.stack([log_ratio(xv, splitting, ya, np.full_like(ya, alpha_d)) for xv in cx])
+            cy, y_coord = ya, np.log(ya)
+        elif y_name == "alpha_d":
+            coarse_grid = np.stack(
+                [log_ratio(xv, splitting, np.full_like(ya, eps_for(ma_of(xv, splitting))), ya) for xv in cx]
+            )
+            cy, y_coord = ya, np.log(ya)
+        else:
+            cy = np.linspace(ya.min(), ya.max(), min(coarse[1], ya.size))
+            coarse_grid = np.array(
+                [[log_ratio(xv, f, np.array([eps_for(ma_of(xv, f))]), np.array([alpha_d]))[0] for f in cy] for xv in cx]
+            )
+            y_coord = ya
+        from scipy.interpolate import RegularGridInterpolator
 
-    finite = np.where(np.isfinite(coarse_grid), coarse_grid, -50.0)
-    node_y = np.log(cy) if y_name != "splitting" else cy
-    interp = RegularGridInterpolator((np.log(cx), node_y), finite, bounds_error=False, fill_value=None)
-    xx, yy = np.meshgrid(np.log(xa), y_coord, indexing="ij")
-    grid = interp(np.stack([xx.ravel(), yy.ravel()], axis=1)).reshape(xx.shape)
+        finite = np.where(np.isfinite(coarse_grid), coarse_grid, -50.0)
+        node_y = np.log(cy) if y_name != "splitting" else cy
+        interp = RegularGridInterpolator((np.log(cx), node_y), finite, bounds_error=False, fill_value=None)
+        xx, yy = np.meshgrid(np.log(xa), y_coord, indexing="ij")
+        grid = interp(np.stack([xx.ravel(), yy.ravel()], axis=1)).reshape(xx.shape)
+        return {"excluded": np.asarray(grid >= 0.0, dtype=np.float64)}, {}
+
+    inputs = {"experiment": search.identity, "x_name": x_name, "x": xa.tolist(), "y_name": y_name, "y": ya.tolist(),
+              "eps": eps if isinstance(eps, str) else float(eps), "alpha_d": alpha_d, "ratio": ratio,
+              "splitting": splitting, "reference": reference, "cl": cl, "coarse": list(coarse), "max_rows": max_rows,
+              "tables": _TABLE_ALGORITHMS}  # fmt: skip
+    arrays, _ = cached_arrays("overlay", inputs, build, use_cache=use_cache)
+    excluded = np.asarray(arrays["excluded"] > 0.5)
     meta = {"experiment": search.name, "mode": "semivisible", "kind": search.kind, "alpha_d": alpha_d, "ratio": ratio,
             "splitting": splitting, "eps": eps if isinstance(eps, str) else float(eps), "reference": reference,
             "cl": cl, "n_up": n_up}  # fmt: skip
     name = search.name
-    return Overlay(name, OVERLAY_LABELS.get(name, name), x_name, y_name, xa, ya, np.asarray(grid >= 0.0), meta)
+    return Overlay(name, OVERLAY_LABELS.get(name, name), x_name, y_name, xa, ya, excluded, meta)
