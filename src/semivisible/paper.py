@@ -33,6 +33,7 @@ from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.io.cache import atomic_write_text, staged_directory
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
 from semivisible.plot.figures import write_plane
+from semivisible.scan.curves import relic_on_plane
 from semivisible.scan.overlays import Overlay, beam_dump_overlay
 from semivisible.scan.plane import (
     DEFAULT_SPLITTING_NODES,
@@ -115,6 +116,24 @@ class Reproduction:
     grid: dict[str, int] = field(default_factory=dict)
     channels: dict[str, list[str]] = field(default_factory=dict)
     overlays: dict[str, list[Overlay]] = field(default_factory=dict)
+    #: The thermal-relic line of each figure on its own axes (x, y; nan between pieces).
+    relic_lines: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+
+    def drawn(self) -> dict[str, list[str]]:
+        """What each figure draws: ``na64``, ``na64-expected``, ``g2`` (Fig. 4), ``relic``, ``projection`` and the
+        other experiments whose region is not empty (``babar``, ``e137``, ``nucal``, ``charm``)."""
+        out: dict[str, list[str]] = {}
+        for key in OVERLAY_PLANES:
+            names = ["na64", "na64-expected"]
+            if key == "fig4":
+                names.append("g2")
+            if key in self.relic_lines and np.isfinite(self.relic_lines[key][1]).any():
+                names.append("relic")
+            if f"{key}_projection" in self.planes:
+                names.append("projection")
+            names += [o.name for o in self.overlays.get(key, []) if o.excluded.any()]
+            out[key] = names
+        return out
 
     def summary(self) -> dict[str, Any]:
         """The numbers of ``summary.json`` (without the file list)."""
@@ -135,6 +154,7 @@ class Reproduction:
             "grid": dict(self.grid),
             "production_channels": dict(self.channels),
             "overlays": {key: [o.name for o in found] for key, found in self.overlays.items()},
+            "drawn": self.drawn(),
             "statistics": p["fig4"].meta["statistics"],
         }
 
@@ -217,7 +237,13 @@ def compute(
         ]  # fmt: skip
         if progress is not None:
             progress(f"{recipe.label}: other experiments", len(OVERLAY_EXPERIMENTS), len(OVERLAY_EXPERIMENTS))
-    return Reproduction(planes, relic, grid, used, overlays)
+    relic_lines = {"fig4": relic}
+    for key in ("fig5_top", "fig5_bottom"):
+        recipe = next(r for r in PLANES if r.key == key)
+        x_name, y_name = parse_plane(recipe.plane)
+        res = planes[key]
+        relic_lines[key] = relic_on_plane(x_name, res.x, y_name, res.y, reference=DEFAULT_REFERENCE)
+    return Reproduction(planes, relic, grid, used, overlays, relic_lines)
 
 
 def write(
@@ -232,7 +258,7 @@ def write(
     earlier reproduction's files (it is replaced, so anything else in it would be lost).
     """
     folder = Path(out)
-    extensions = (".csv", ".json", ".png", ".pdf", "-hepdata", "-hepdata.tar.gz")
+    extensions = (".csv", "_curves.csv", ".json", ".png", ".pdf", "-hepdata", "-hepdata.tar.gz")
     ours = {"summary.json"} | {f"{recipe.key}{ext}" for recipe in PLANES for ext in extensions}
     if folder.is_dir() and (foreign := sorted(e.name for e in folder.iterdir() if e.name not in ours)):
         shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
@@ -248,10 +274,14 @@ def write(
             g2_references=bands, overlays=ov.get("fig4", []),
         )  # fmt: skip
         p["fig4_projection"].to_json(staging / "fig4_projection.json")
-        files += write_plane(p["fig5_top"], staging, "fig5_top", hepdata=hepdata, overlays=ov.get("fig5_top", []))
+        relics = reproduction.relic_lines
+        files += write_plane(
+            p["fig5_top"], staging, "fig5_top", hepdata=hepdata, overlays=ov.get("fig5_top", []),
+            relic=relics.get("fig5_top"),
+        )  # fmt: skip
         files += write_plane(
             p["fig5_bottom"], staging, "fig5_bottom", hepdata=hepdata, projection=p["fig5_bottom_projection"],
-            overlays=ov.get("fig5_bottom", []),
+            overlays=ov.get("fig5_bottom", []), relic=relics.get("fig5_bottom"),
         )  # fmt: skip
         p["fig5_bottom_projection"].to_json(staging / "fig5_bottom_projection.json")
         final = [folder / f.relative_to(staging) for f in files]  # where they are once moved into place

@@ -315,7 +315,33 @@ def test_reproduce_small_grid(tmp_path: Any) -> None:
         assert header.endswith(",babar_excluded,e137_excluded,nucal_excluded,charm_excluded")
         overlays = json.loads((tmp_path / f"{stem}.json").read_text())["overlays"]
         assert [overlays[n]["label"] for n in dumps] == ["BaBar", "E137", "NuCal", "CHARM"]
+    # What each figure draws (issue 17), with every drawn curve's points in its JSON and curves CSV.
+    drawn = summary["drawn"]
+    assert drawn["fig4"][:5] == ["na64", "na64-expected", "g2", "relic", "projection"]
+    assert drawn["fig5_top"][:3] == ["na64", "na64-expected", "relic"]
+    assert drawn["fig5_bottom"][:4] == ["na64", "na64-expected", "relic", "projection"]
+    for stem in ("fig4", "fig5_top", "fig5_bottom"):
+        curves = json.loads((tmp_path / f"{stem}.json").read_text())["curves"]
+        assert "relic" in curves
+        assert (tmp_path / f"{stem}_curves.csv").read_text().startswith("curve,piece,x,y")
+        assert any(p.name.startswith("relic_") for p in (tmp_path / f"{stem}-hepdata").iterdir())
         assert all(overlays[n]["meta"]["eps"] == "g2" for n in dumps)
+
+
+def test_scan_draws_other_experiments_and_the_relic_line(tmp_path: Any) -> None:
+    """Any plane, any benchmark (issue 17): --overlay and --relic at the scan's own parameters."""
+    code, _, err = run(
+        "scan", "--out", str(tmp_path), "--plane", "ma-alpha_d", "--n-x", "6", "--n-y", "6", "--mass-nodes", "3",
+        "--workers", "1", "--overlay", "babar,e137", "--relic", "--splitting", "0.3",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads((tmp_path / "ma-alpha_d.json").read_text())
+    assert set(data["overlays"]) == {"babar", "e137"}
+    assert data["overlays"]["babar"]["meta"]["splitting"] == 0.3
+    assert (tmp_path / "ma-alpha_d.csv").read_text().splitlines()[0].endswith(",babar_excluded,e137_excluded")
+    code, _, err = run("scan", "--out", str(tmp_path), "--overlay", "na64-2016", "--n-x", "2", "--n-y", "2")
+    assert code == 2
+    assert "overlay" in err
 
 
 def test_scan_bad_plane(tmp_path: Any) -> None:

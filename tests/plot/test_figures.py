@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def test_figure_content_as_in_the_paper() -> None:
         "NA64 90% CL (semivisible)",
         "expected (median)",
         "projection: na64",
-        "thermal relic",
+        r"thermal relic ($\Omega h^2$ = 0.12)",
     ):
         assert expected in labels
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
@@ -141,13 +142,25 @@ def test_save_figure_writes_png_and_pdf(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_write_plane_writes_the_same_files(tmp_path: Path) -> None:
-    res = _ma_eps()
+    res = _ma_eps(experiment="na64", alpha_d=0.1, ratio=3.0, splitting=0.4)
     files = write_plane(res, tmp_path / "out", "fig4", hepdata=True, relic=(res.x, 1e-3 * res.x), projection=res)
     names = [f.name for f in files]
-    assert names == ["fig4.csv", "fig4.json", "fig4.png", "fig4.pdf", "fig4-hepdata"]
+    assert names == ["fig4.csv", "fig4_curves.csv", "fig4.json", "fig4.png", "fig4.pdf", "fig4-hepdata"]
     assert all(f.exists() for f in files)
     assert (tmp_path / "out" / "fig4-hepdata" / "submission.yaml").is_file()
     assert sorted(os.listdir(tmp_path / "out")) == sorted(names)
+    # Every drawn curve's points (issue 17): in the JSON, in the curves CSV, and a HEPData table each.
+    curves = json.loads((tmp_path / "out" / "fig4.json").read_text())["curves"]
+    assert {"na64", "relic", "projection", "g2/wp2020-world2021/low", "g2/wp2020-bnl/high"} <= set(curves)
+    assert np.allclose(np.array(curves["relic"][0]), np.column_stack([res.x, 1e-3 * res.x]))
+    rows = (tmp_path / "out" / "fig4_curves.csv").read_text().splitlines()
+    assert rows[0] == "curve,piece,x,y"
+    assert {r.split(",")[0] for r in rows[1:]} == set(curves)
+    tables = {p.name for p in (tmp_path / "out" / "fig4-hepdata").iterdir()}
+    assert {"relic_1.yaml", "projection_1.yaml", "g2_wp2020-world2021_low_1.yaml"} <= tables
+    relic_table = (tmp_path / "out" / "fig4-hepdata" / "relic_1.yaml").read_text()
+    assert "alpha_d" in relic_table  # the benchmark as qualifiers
+    assert "splitting" in relic_table
 
 
 @pytest.mark.parametrize(

@@ -83,11 +83,24 @@ def scan_cmd(
     hepdata: Annotated[bool, typer.Option("--hepdata/--no-hepdata", help="Also write a HEPData submission.")] = False,
     g2_band: G2Bands = None,
     channels: ChannelsOpt = None,
+    overlay: Annotated[
+        str | None,
+        typer.Option(
+            "--overlay",
+            help="Other experiments' bounds to draw at the plane's parameters, comma-separated: babar, e137, nucal, "
+            "charm (or the path of a beam-dump or collider file).",
+        ),
+    ] = None,
+    relic: Annotated[bool, typer.Option("--relic/--no-relic", help="Draw the thermal-relic line.")] = False,
     json_out: JsonFlag = False,
 ) -> None:
-    """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData."""
+    """Scan a parameter plane: yields, CLs, observed and expected contours; CSV, JSON, PNG, PDF and HEPData; with
+    --overlay other experiments' bounds and with --relic the thermal-relic line, at the plane's parameters."""
+    from semivisible.errors import ParameterError
     from semivisible.io.paths import check_writable_dir
     from semivisible.plot import write_plane
+    from semivisible.scan.curves import relic_on_plane
+    from semivisible.scan.overlays import beam_dump_overlay
     from semivisible.scan.plane import default_axis, parse_plane, scan_plane
     from semivisible.search import Search
 
@@ -100,6 +113,10 @@ def scan_cmd(
         x = default_axis(x_name, n_x, ratio=ratio, bounds=x_range)
         y = default_axis(y_name, n_y, ratio=ratio, bounds=y_range)
         search = Search.load(experiment, channels=_channels(channels))
+        others = [Search.load(name.strip()) for name in overlay.split(",") if name.strip()] if overlay else []
+        for other in others:
+            if other.kind not in ("beam-dump", "collider"):
+                raise ParameterError("overlay", other.name, "beam-dump or collider experiments (babar, e137, ...)")
         with _progress_bar(n_x, "scan") as bar:
             task = bar.add_task("scan", total=n_x)
             result = scan_plane(
@@ -123,7 +140,28 @@ def scan_cmd(
                 splitting_nodes=splitting_nodes,
                 progress=lambda i, n: bar.update(task, completed=i),
             )
-        files = write_plane(result, out, plane, hepdata=hepdata, g2_references=bands)
+        eps_fixed = _eps_option(eps)
+        drawn = [
+            beam_dump_overlay(x_name, x, y_name, y, other, eps=eps_fixed, alpha_d=alpha_d, ratio=ratio,
+                              splitting=splitting, reference=reference)
+            for other in others
+        ]  # fmt: skip
+        relic_line = (
+            relic_on_plane(
+                x_name,
+                x,
+                y_name,
+                y,
+                eps=eps_fixed,
+                alpha_d=alpha_d,
+                ratio=ratio,
+                splitting=splitting,
+                reference=reference,
+            )
+            if relic
+            else None
+        )
+        files = write_plane(result, out, plane, hepdata=hepdata, g2_references=bands, overlays=drawn, relic=relic_line)
     names = [str(p) for p in files]
     if json_out:
         _emit_json({"plane": plane, "excluded_points": int(result.excluded.sum()), "files": names})

@@ -41,6 +41,7 @@ import shutil
 import tarfile
 import tempfile
 import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -237,6 +238,7 @@ def write_hepdata(
     validate: bool = True,
     grid: bool = False,
     archive: bool = True,
+    curves: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[Path]:
     """Write ``result`` as a HEPData submission into ``directory`` (replaced whole, atomically) and, with
     ``archive``, its archive ``<directory>.tar.gz`` beside it (the file to upload to HEPData); return their files.
@@ -256,6 +258,10 @@ def write_hepdata(
         grid: add the table of S1, S2 and CLs at every grid point.
         archive: also write the archive ``<directory>.tar.gz`` (replaced atomically). It is validated (with
             ``validate``) even when not kept.
+        curves: other curves drawn on the plane, by name (``relic``, ``projection``, ``g2/<reference>/low``, an
+            experiment's outline ...), each a sequence of (N, 2) arrays: one table per piece. Every table carries
+            the plane's fixed parameters (``alpha_d``, ``ratio``, ``splitting``, ``eps`` of ``result.meta``) as
+            qualifiers.
 
     Returns:
         The files written, sorted by name: those of ``directory`` (``submission.yaml`` and one YAML file per
@@ -300,8 +306,20 @@ def write_hepdata(
         tag = level.replace("+", "plus").replace("-", "minus")
         for k, line in enumerate(lines):
             contours.append((f"expected_{tag}_{k + 1}", f"Expected exclusion contour ({level})", line))
+    for name, pieces in (curves or {}).items():
+        if not isinstance(name, str) or not name:
+            raise ParameterError("curves", name, "curve names that are non-empty strings")
+        tag = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        for k, line in enumerate(pieces):
+            contours.append((f"{tag}_{k + 1}", f"Curve {name!r} drawn on the plane", line))
+    qualifiers = {k: result.meta[k] for k in ("alpha_d", "ratio", "splitting", "eps") if k in result.meta}
     for name, title, line in contours:
-        sub.add_table(_contour_table(result, name, title, np.asarray(line), location, sqrt_s))
+        table = _contour_table(result, name, title, np.asarray(line, dtype=np.float64), location, sqrt_s)
+        for variable in table.variables:
+            if not variable.is_independent:
+                for key, value in qualifiers.items():
+                    variable.add_qualifier(key, str(value))
+        sub.add_table(table)
     if grid:
         table = lib.Table("grid")
         table.description = "Expected signal events in S1 and S2 and the CLs of the signal hypothesis at each point."

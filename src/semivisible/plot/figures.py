@@ -28,13 +28,13 @@ import io
 import math
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from semivisible.errors import ParameterError
-from semivisible.io.cache import atomic_write_bytes
+from semivisible.io.cache import atomic_write_bytes, atomic_write_text
 from semivisible.scan.plane import ScanResult
 
 if TYPE_CHECKING:
@@ -42,17 +42,39 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
-__all__ = ["G2_STYLES", "OVERLAY_COLOURS", "plot_ma_alpha_d", "plot_ma_eps", "plot_plane", "save_figure", "write_plane"]
+__all__ = [
+    "BAND_COLOURS",
+    "G2_STYLES",
+    "NA64_COLOUR",
+    "NA64_FILL",
+    "OVERLAY_COLOURS",
+    "RELIC_STYLE",
+    "drawn_curves",
+    "g2_edges",
+    "plot_ma_alpha_d",
+    "plot_ma_eps",
+    "plot_plane",
+    "save_figure",
+    "write_plane",
+]
 
-#: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone.
+#: Colours of the g-2 bands as in the paper's Fig. 4: red for the 2021 world average, blue for BNL alone. The first
+#: band is filled, the others hatched, so that overlapping bands stay apart.
 G2_STYLES = {
     "wp2020-world2021": ("tab:red", "(g-2)$_\\mu$ 2$\\sigma$: BNL+FNAL 2021 vs WP2020"),
     "wp2020-bnl": ("tab:blue", "(g-2)$_\\mu$ 2$\\sigma$: BNL vs WP2020"),
     "wp2025": ("tab:green", "(g-2)$_\\mu$ 2$\\sigma$: 2025 average vs WP2025"),
 }
 
-#: Size (inches) of the figures made when no ``ax`` is given.
-_FIGSIZE = (8.0, 6.5)
+#: NA64's colours: the observed limit (line and excluded area) and the expected median with its 1 and 2 sigma bands
+#: (green and yellow, as experiments draw them); the thermal relic is thick black, as in the paper.
+NA64_COLOUR = "#08306b"
+NA64_FILL = "#9ecae1"
+BAND_COLOURS = {"1sigma": "#4daf4a", "2sigma": "#ffd92f"}
+RELIC_STYLE: dict[str, Any] = {"color": "k", "lw": 3.0}
+
+#: Size (inches) of the figures made when no ``ax`` is given (the legend sits right of the axes).
+_FIGSIZE = (11.0, 6.5)
 
 #: On top of the mplhep ROOT style: its "regular" math font maps Greek letters to the wrong glyphs (epsilon came
 #: out as omega), so math text uses DejaVu Sans, italic.
@@ -123,12 +145,33 @@ def _figure_and_axes(ax: object) -> tuple[Figure, Axes]:
 
 
 def _exclusion(ax: Axes, result: ScanResult) -> None:
-    """The excluded area (grey), the observed contour (thick black) and the median expected one (dotted)."""
+    """NA64: the expected 1 and 2 sigma bands, the median expected line (dashed), then the excluded area and the
+    observed contour (solid), in front of every other curve."""
+    _expected_bands(ax, result)
     log_cls = np.log(np.clip(result.cls, 1e-300, None)).T
-    ax.contourf(result.x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=["0.55"], alpha=0.6)
+    ax.contourf(result.x, result.y, log_cls, levels=[-1e300, np.log(1.0 - result.cl)], colors=[NA64_FILL],
+                alpha=0.45, zorder=4)  # fmt: skip
     for k, line in enumerate(result.contours):
-        ax.plot(line[:, 0], line[:, 1], color="k", lw=2, label="NA64 90% CL (semivisible)" if k == 0 else None)
+        label = "NA64 90% CL (semivisible)" if k == 0 else None
+        ax.plot(line[:, 0], line[:, 1], color=NA64_COLOUR, lw=2.5, label=label, zorder=6)
     _expected_lines(ax, result)
+
+
+def _expected_bands(ax: Axes, result: ScanResult) -> None:
+    """The expected 2 sigma (yellow) and 1 sigma (green) bands: where the optimistic expected limit excludes and the
+    pessimistic one does not (:data:`semivisible.stats.cls.BAND_LEVELS`: -2, -1, 0, +1, +2 sigma)."""
+    from matplotlib.patches import Rectangle
+
+    if result.expected_ratio is None:
+        return
+    ratio = result.expected_ratio
+    for name, (lo, hi) in (("2sigma", (0, 4)), ("1sigma", (1, 3))):
+        band = ((ratio[..., lo] > 1.0) != (ratio[..., hi] > 1.0)).astype(np.float64).T
+        if band.any():
+            ax.contourf(result.x, result.y, band, levels=[0.5, 1.5], colors=[BAND_COLOURS[name]], alpha=0.7, zorder=3)
+            label = f"expected $\\pm${name[0]}$\\sigma$"
+            corner = (float(result.x[0]), float(result.y[0]))  # a zero-size patch carries the legend entry
+            ax.add_patch(Rectangle(corner, 0.0, 0.0, facecolor=BAND_COLOURS[name], alpha=0.7, label=label))
 
 
 def _projection_lines(ax: Axes, projection: ScanResult | None) -> None:
@@ -136,13 +179,28 @@ def _projection_lines(ax: Axes, projection: ScanResult | None) -> None:
         return
     for k, line in enumerate(projection.contours):
         label = f"projection: {projection.meta.get('experiment', '')}" if k == 0 else None
-        ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, ls="--", label=label)
+        ax.plot(line[:, 0], line[:, 1], color=NA64_COLOUR, lw=1.8, ls="-.", label=label, zorder=6)
 
 
 def _expected_lines(ax: Axes, result: ScanResult) -> None:
-    """The median expected exclusion as a thin dotted line."""
+    """The median expected exclusion as a dashed line."""
     for k, line in enumerate(result.expected.get("median", [])):
-        ax.plot(line[:, 0], line[:, 1], color="k", lw=1, ls=":", label="expected (median)" if k == 0 else None)
+        label = "expected (median)" if k == 0 else None
+        ax.plot(line[:, 0], line[:, 1], color=NA64_COLOUR, lw=1.2, ls="--", label=label, zorder=6)
+
+
+def _relic_line(ax: Axes, relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None) -> None:
+    if relic is not None:
+        ax.plot(relic[0], relic[1], **RELIC_STYLE, label=r"thermal relic ($\Omega h^2$ = 0.12)", zorder=7)
+
+
+def _check_relic(relic: object) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    if relic is None:
+        return None
+    ok = isinstance(relic, tuple | list) and len(relic) == 2
+    if not ok or np.shape(relic[0]) != np.shape(relic[1]) or np.ndim(relic[0]) != 1:  # type: ignore[index]
+        raise ParameterError("relic", relic, "a pair (x, y) of 1-D arrays of the same length (nan breaks a line)")
+    return np.asarray(relic[0], dtype=np.float64), np.asarray(relic[1], dtype=np.float64)  # type: ignore[index]
 
 
 #: Colours of other experiments' bounds (shaded regions with an outline), by experiment name.
@@ -168,17 +226,65 @@ def _overlay_regions(ax: Axes, overlays: Sequence[Any]) -> None:
             continue
         colour = OVERLAY_COLOURS.get(ov.name, "tab:gray")
         grid = ov.excluded.T.astype(np.float64)
-        ax.contourf(ov.x, ov.y, grid, levels=[0.5, 1.5], colors=[colour], alpha=0.35, zorder=1)
-        ax.contour(ov.x, ov.y, grid, levels=[0.5], colors=[colour], linewidths=1.2, zorder=1)
+        ax.contourf(ov.x, ov.y, grid, levels=[0.5, 1.5], colors=[colour], alpha=0.3, zorder=1)
+        ax.contour(ov.x, ov.y, grid, levels=[0.5], colors=[colour], linewidths=1.2, zorder=2)
         # A zero-size patch carries the legend entry of the region.
         corner = (float(ov.x[0]), float(ov.y[0]))
         ax.add_patch(Rectangle(corner, 0.0, 0.0, facecolor=colour, edgecolor=colour, alpha=0.35, label=ov.label))
 
 
-def _legend(ax: Axes, loc: Literal["upper left", "lower left"]) -> None:
-    """The legend, if anything drawn has a label (an empty plane has none)."""
+def _legend(ax: Axes) -> None:
+    """The legend right of the axes, where it covers no curve, if anything drawn has a label."""
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc=loc, fontsize=11, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=11, frameon=False, borderaxespad=0.0)
+
+
+def g2_edges(
+    result: ScanResult, references: Sequence[str], n: int = 200
+) -> dict[str, tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]]:
+    """The 2 sigma g-2 bands on the x axis of ``result`` (m_A', or m_chi1 with m_A' = ratio m_chi1): for each
+    reference, (x, eps low, eps high) on ``n`` log-spaced points."""
+    from semivisible.cosmo.g2 import g2_band
+
+    xs = np.geomspace(result.x.min(), result.x.max(), n)
+    to_ma = float(result.meta.get("ratio", 3.0)) if result.x_name == "mchi1_GeV" else 1.0
+    out = {}
+    for name in references:
+        bands = [g2_band(float(m) * to_ma, name).eps_2sigma for m in xs]
+        out[name] = (xs, np.array([b[0] for b in bands]), np.array([b[1] for b in bands]))
+    return out
+
+
+def drawn_curves(
+    result: ScanResult,
+    *,
+    projection: ScanResult | None = None,
+    relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    g2_references: Sequence[str] = ("wp2020-world2021", "wp2020-bnl"),
+    overlays: Sequence[Any] = (),
+    **_: Any,
+) -> dict[str, list[NDArray[np.float64]]]:
+    """Every curve :func:`plot_plane` draws with the same arguments, as (N, 2) arrays of (x, y) by name:
+    ``na64``, ``na64-expected/<level>``, ``g2/<reference>/low`` and ``/high`` (eps planes), ``relic``,
+    ``projection`` and the outline of each other experiment's region (by its name)."""
+    from semivisible.scan.curves import outline
+
+    curves: dict[str, list[NDArray[np.float64]]] = {"na64": list(result.contours)}
+    for level, lines in result.expected.items():
+        curves[f"na64-expected/{level}"] = list(lines)
+    if result.y_name == "eps":
+        for name, (xs, lo, hi) in g2_edges(result, g2_references).items():
+            curves[f"g2/{name}/low"] = [np.column_stack([xs, lo])]
+            curves[f"g2/{name}/high"] = [np.column_stack([xs, hi])]
+    relic = _check_relic(relic)
+    if relic is not None:
+        pieces = np.split(np.column_stack(relic), np.flatnonzero(~np.isfinite(relic[1])))
+        curves["relic"] = [p[np.isfinite(p[:, 1])] for p in pieces if np.isfinite(p[:, 1]).sum() > 1]
+    if projection is not None:
+        curves["projection"] = list(projection.contours)
+    for ov in _check_overlays(overlays):
+        curves[ov.name] = outline(ov.x, ov.y, ov.excluded)
+    return {k: v for k, v in curves.items() if v}
 
 
 def plot_ma_eps(
@@ -225,32 +331,28 @@ def plot_ma_eps(
     ...
     semivisible.errors.ParameterError: ax = 'not an axes' is out of range: allowed a matplotlib Axes or None
     """
-    from semivisible.cosmo.g2 import g2_band
-
     result = _check_result(result, "result", ("eps",))
     projection = _check_projection(projection)
     drawn_overlays = _check_overlays(overlays)
     title = _check_title(title)
     if isinstance(g2_references, str) or not all(isinstance(name, str) for name in g2_references):
         raise ParameterError("g2_references", g2_references, "a sequence of g-2 reference names")
-    if relic is not None and (len(relic) != 2 or np.shape(relic[0]) != np.shape(relic[1]) or np.ndim(relic[0]) != 1):
-        raise ParameterError("relic", relic, "a pair (x, eps) of 1-D arrays of the same length")
+    relic = _check_relic(relic)
     with _style():
         fig, ax = _figure_and_axes(ax)
         x = result.x
-        xs = np.geomspace(x.min(), x.max(), 200)
-        to_ma = float(result.meta.get("ratio", 3.0)) if result.x_name == "mchi1_GeV" else 1.0
-        for name in g2_references:
+        for k, (name, (xs, lo, hi)) in enumerate(g2_edges(result, g2_references).items()):
             colour, label = G2_STYLES.get(name, ("tab:gray", name))
-            bands = [g2_band(float(m) * to_ma, name).eps_2sigma for m in xs]
-            lo = np.array([b[0] for b in bands])
-            hi = np.array([b[1] for b in bands])
-            ax.fill_between(xs, np.maximum(lo, result.y.min()), hi, color=colour, alpha=0.3, lw=0, label=label)
+            lo = np.maximum(lo, result.y.min())
+            if k == 0:
+                ax.fill_between(xs, lo, hi, color=colour, alpha=0.35, lw=0, label=label, zorder=2)
+            else:  # hatched and outlined, so that two bands do not mix into one colour
+                ax.fill_between(xs, lo, hi, facecolor="none", edgecolor=colour, hatch="////", lw=0.8, label=label,
+                                zorder=2)  # fmt: skip
         _overlay_regions(ax, drawn_overlays)
         _exclusion(ax, result)
         _projection_lines(ax, projection)
-        if relic is not None:
-            ax.plot(relic[0], relic[1], color="k", lw=3, label="thermal relic")
+        _relic_line(ax, relic)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlim(x.min(), x.max())
@@ -266,7 +368,7 @@ def plot_ma_eps(
             ),
             fontsize=14,
         )
-        _legend(ax, "upper left")
+        _legend(ax)
     return fig, ax
 
 
@@ -278,10 +380,11 @@ def plot_ma_alpha_d(
     projection: ScanResult | None = None,
     log_y: bool = True,
     overlays: Sequence[Any] = (),
+    relic: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> tuple[Figure, Axes]:
     """Draw a plane scanned with eps on the g-2 central value (or fixed): (m_A', alpha_D) (Fig. 5 top, with the
     alpha_D = 0.2 Landau-pole line) or (m_chi1, Delta/m_chi1) (Fig. 5 bottom, with ``log_y=False``), with an
-    optional projection.
+    optional projection and the thermal-relic line on the plane (``relic`` = (x, y), nan between pieces).
 
     Args:
         result: a scanned plane with y = alpha_d or splitting.
@@ -290,6 +393,7 @@ def plot_ma_alpha_d(
         projection: a scanned projection, drawn dashed.
         log_y: a logarithmic y axis (else linear).
         overlays: other experiments' excluded regions on the same plane, drawn shaded and labelled.
+        relic: the thermal-relic line on the plane as (x, y) arrays.
 
     Returns:
         ``(figure, axes)``; write the figure with :func:`save_figure`.
@@ -312,11 +416,13 @@ def plot_ma_alpha_d(
     title = _check_title(title)
     if not isinstance(log_y, bool | np.bool_):
         raise ParameterError("log_y", log_y, "True or False")
+    relic = _check_relic(relic)
     with _style():
         fig, ax = _figure_and_axes(ax)
         _overlay_regions(ax, drawn_overlays)
         _exclusion(ax, result)
         _projection_lines(ax, projection)
+        _relic_line(ax, relic)
         if result.y_name == "alpha_d":
             ax.axhline(0.2, color="tab:purple", ls=":", lw=1.5, label=r"Landau pole: $\alpha_D$ = 0.2")
         ax.set_xscale("log")
@@ -332,7 +438,7 @@ def plot_ma_alpha_d(
             r"$\epsilon$ = (g-2) central" if str(eps_text).startswith("central") else rf"$\epsilon$ = {eps_text}"
         )
         ax.set_title(title or rf"{eps_title}, $m_{{A'}}/m_{{\chi_1}}$ = {meta.get('ratio')}, {fixed}", fontsize=14)
-        _legend(ax, "lower left")
+        _legend(ax)
     return fig, ax
 
 
@@ -350,7 +456,7 @@ def plot_plane(
     return ``(figure, axes)``.
 
     :func:`plot_ma_eps` for y = eps (with the 2 sigma bands of ``g2_references``), else :func:`plot_ma_alpha_d`
-    (log y axis, linear for the splitting). The relic line is drawn on the (m_A', eps) plane only.
+    (log y axis, linear for the splitting). ``relic`` is the thermal-relic line on the plane's axes.
 
     >>> import numpy as np
     >>> from semivisible.scan.plane import ScanResult, cls_n0
@@ -368,13 +474,15 @@ def plot_plane(
             result,
             ax=ax,
             projection=projection,
-            relic=relic if result.x_name == "ma_GeV" else None,
+            relic=relic,
             g2_references=g2_references,
             title=title,
             overlays=overlays,
         )
     log_y = result.y_name != "splitting"
-    return plot_ma_alpha_d(result, ax=ax, projection=projection, title=title, log_y=log_y, overlays=overlays)
+    return plot_ma_alpha_d(
+        result, ax=ax, projection=projection, title=title, log_y=log_y, overlays=overlays, relic=relic
+    )
 
 
 def save_figure(
@@ -422,21 +530,31 @@ def save_figure(
 
 
 def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool = False, **plot_kw: Any) -> list[Path]:
-    """Every file of one scanned plane in ``out``: ``stem``.csv, .json, .png, .pdf (:func:`plot_plane` with
-    ``plot_kw``, then :func:`save_figure`; the CSV gains a ``<name>_excluded`` column and the JSON an ``overlays``
-    entry for each overlay) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/
+    """Every file of one scanned plane in ``out``: ``stem``.csv, _curves.csv, .json, .png, .pdf (:func:`plot_plane`
+    with ``plot_kw``, then :func:`save_figure`; the CSV gains a ``<name>_excluded`` column and the JSON an
+    ``overlays`` entry for each overlay; every drawn curve, :func:`drawn_curves`, is in the JSON's ``curves`` and
+    in ``stem``_curves.csv, one row per point) and, with ``hepdata``, the HEPData submission ``stem``-hepdata/ (a
+    table per drawn curve)
     (:func:`semivisible.io.hepdata.write_hepdata`, without the archive beside it). Each file is written
     atomically."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     overlays = _check_overlays(plot_kw.get("overlays", ()))
+    fig, _ = plot_plane(result, **plot_kw)  # checks every argument first
+    curves = drawn_curves(result, **plot_kw)
     result.to_csv(folder / f"{stem}.csv", extra={f"{o.name}_excluded": o.excluded for o in overlays})
-    result.to_json(
-        folder / f"{stem}.json", extra={"overlays": {o.name: o.to_dict() for o in overlays}} if overlays else None
-    )
-    fig, _ = plot_plane(result, **plot_kw)
-    files = [folder / f"{stem}.csv", folder / f"{stem}.json", *save_figure(fig, folder / stem)]
+    extra: dict[str, Any] = {"curves": {k: [line.tolist() for line in v] for k, v in curves.items()}}
+    if overlays:
+        extra["overlays"] = {o.name: o.to_dict() for o in overlays}
+    result.to_json(folder / f"{stem}.json", extra=extra)
+    rows = ["curve,piece,x,y"]
+    rows += [f"{name},{k},{px!r},{py!r}" for name, lines in curves.items() for k, line in enumerate(lines)
+             for px, py in line.tolist()]  # fmt: skip
+    atomic_write_text(folder / f"{stem}_curves.csv", "\n".join(rows) + "\n")
+    files = [folder / f"{stem}.csv", folder / f"{stem}_curves.csv", folder / f"{stem}.json"]
+    files += save_figure(fig, folder / stem)
     if hepdata:
-        result.to_hepdata(folder / f"{stem}-hepdata", archive=False)
+        others = {k: v for k, v in curves.items() if k != "na64" and not k.startswith("na64-expected/")}
+        result.to_hepdata(folder / f"{stem}-hepdata", archive=False, curves=others)
         files.append(folder / f"{stem}-hepdata")
     return files

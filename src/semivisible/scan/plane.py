@@ -67,6 +67,7 @@ __all__ = [
     "excluded_up_to_along_x",
     "exclusion_contours",
     "expected_contours",
+    "level_lines",
     "parse_plane",
     "scan_ma_alpha_d",
     "scan_ma_eps",
@@ -92,8 +93,9 @@ def cls_n0(s1: ArrayLike, s2: ArrayLike) -> FloatArray:
     return np.asarray(np.exp(-(np.asarray(s1, dtype=np.float64) + np.asarray(s2, dtype=np.float64))))
 
 
-def _level_lines(x: FloatArray, y: FloatArray, z: FloatArray, level: float) -> list[FloatArray]:
-    """The z = level lines of a (len(x), len(y)) grid, by marching squares in (log x, log y)."""
+def level_lines(x: FloatArray, y: FloatArray, z: FloatArray, level: float) -> list[FloatArray]:
+    """The z = level lines of a (len(x), len(y)) grid, by marching squares in (log x, log y), as (N, 2) arrays of
+    (x, y)."""
     import contourpy
 
     gen = contourpy.contour_generator(np.log(x), np.log(y), np.asarray(z).T, name="serial")  # z[y, x]
@@ -109,7 +111,7 @@ def exclusion_contours(x: FloatArray, y: FloatArray, cls: FloatArray, cl: float 
     >>> len(lines) >= 1
     True
     """
-    return _level_lines(x, y, np.log(np.clip(cls, 1e-300, None)), math.log(1.0 - cl))
+    return level_lines(x, y, np.log(np.clip(cls, 1e-300, None)), math.log(1.0 - cl))
 
 
 def expected_contours(x: FloatArray, y: FloatArray, expected_ratio: FloatArray) -> dict[str, list[FloatArray]]:
@@ -119,7 +121,7 @@ def expected_contours(x: FloatArray, y: FloatArray, expected_ratio: FloatArray) 
     ``[k]`` (-2, -1, 0, +1, +2 sigma); the keys are ``"-2sigma"``, ..., ``"median"``, ..., ``"+2sigma"``.
     """
     z = np.log(np.clip(expected_ratio, 1e-300, None))
-    return {name: _level_lines(x, y, z[..., k], 0.0) for k, name in enumerate(EXPECTED_NAMES)}
+    return {name: level_lines(x, y, z[..., k], 0.0) for k, name in enumerate(EXPECTED_NAMES)}
 
 
 #: Names of the expected-limit levels, in the order of :data:`semivisible.stats.cls.BAND_LEVELS`.
