@@ -37,7 +37,7 @@ from semivisible.search import Search
 from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
 from semivisible.signal.collider import ColliderSignal
 
-__all__ = ["OVERLAY_LABELS", "Overlay", "beam_dump_overlay"]
+__all__ = ["OVERLAY_LABELS", "Overlay", "OverlayJob", "beam_dump_overlay", "overlays_in_parallel"]
 
 FloatArray = NDArray[np.float64]
 
@@ -192,3 +192,31 @@ def beam_dump_overlay(
             "cl": cl, "n_up": n_up}  # fmt: skip
     name = search.name
     return Overlay(name, OVERLAY_LABELS.get(name, name), x_name, y_name, xa, ya, excluded, meta)
+
+
+#: One overlay for a worker process: (experiment name or path, its identity, x name, x values, y name, y values, and
+#: the keyword arguments of :func:`beam_dump_overlay`). Only names, numbers and lists cross the process boundary.
+OverlayJob = tuple[str, str, str, list[float], str, list[float], dict[str, Any]]
+
+
+def _overlay_job(job: OverlayJob) -> Overlay:
+    name, identity, x_name, x, y_name, y, options = job
+    search = Search.load(name)
+    if search.identity != identity:
+        raise ParameterError("experiment", name, "the file the job was made for (it changed on disk)")
+    return beam_dump_overlay(x_name, np.asarray(x), y_name, np.asarray(y), search, **options)
+
+
+def overlays_in_parallel(jobs: list[OverlayJob], workers: int, *, meanwhile: Any = None) -> tuple[list[Overlay], Any]:
+    """The overlays of ``jobs`` on ``workers`` local processes (in this process for 1), in their order; the finished
+    grids land in the shared disk cache too. ``meanwhile`` (a callable) runs in this process while the workers
+    work; its result is returned second."""
+    if workers <= 1 or len(jobs) < 2:
+        found = [_overlay_job(job) for job in jobs]
+        return found, meanwhile() if meanwhile is not None else None
+    from semivisible.scan.executors import _process_pool
+
+    pool = _process_pool(workers)
+    futures = [pool.submit(_overlay_job, job) for job in jobs]
+    other = meanwhile() if meanwhile is not None else None
+    return [f.result() for f in futures], other
