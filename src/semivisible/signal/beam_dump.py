@@ -66,6 +66,7 @@ __all__ = [
     "decay_probability",
     "dump_limit",
     "excluded_intervals",
+    "visible_width_eps1",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -343,8 +344,9 @@ def _semivisible_rows(
 
 
 @functools.lru_cache(maxsize=4096)
-def _visible_width_eps1(ma: float) -> float:
-    """Gamma(A' -> SM) at eps = 1, GeV (the hadronic part costs an R-ratio evaluation: once per mass)."""
+def visible_width_eps1(ma: float) -> float:
+    """Gamma(A' -> SM) at eps = 1, GeV (:func:`semivisible.model.aprime.gamma_aprime_visible`, kept per mass: the
+    hadronic part costs an R-ratio evaluation)."""
     return float(aprime.gamma_aprime_visible(ma, 1.0))
 
 
@@ -358,7 +360,7 @@ def _partial_widths_eps1(ma: float) -> dict[str, float]:
 
 
 def _visible_width(ma: float, eps: FloatArray) -> FloatArray:
-    return np.asarray(_visible_width_eps1(float(ma)) * eps**2)
+    return np.asarray(visible_width_eps1(float(ma)) * eps**2)
 
 
 class BeamDumpSignal:
@@ -406,7 +408,7 @@ class BeamDumpSignal:
         sel = self.experiment.spec.selection
         assert sel is not None
         parts = _partial_widths_eps1(float(ma))
-        return sum(parts[k] for k in sel.visible_decays) / _visible_width_eps1(float(ma))
+        return sum(parts[k] for k in sel.visible_decays) / visible_width_eps1(float(ma))
 
     def visible(
         self, ma: float, eps: ArrayLike, *, use_cache: bool = True, table: DecayTable | None = None

@@ -37,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ from semivisible.io.cache import cached_arrays
 from semivisible.model import aprime
 from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
-from semivisible.signal.beam_dump import DumpLimit, excluded_intervals
+from semivisible.signal.beam_dump import DumpLimit, excluded_intervals, visible_width_eps1
 from semivisible.signal.kinematics import aprime_to_chi1chi2, boost, chi2_decay_momenta
 
 __all__ = ["MODES", "ColliderSignal", "VetoTable", "build_veto_table", "collider_limit", "photon_cos_density"]
@@ -213,11 +212,6 @@ def build_veto_table(
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _visible_width_eps1(ma: float) -> float:
-    return float(aprime.gamma_aprime_visible(ma, 1.0))
-
-
 class ColliderSignal:
     """The signal model of ``kind = "collider"`` (module docstring): the invisible and semi-visible recasts."""
 
@@ -270,7 +264,7 @@ class ColliderSignal:
         a = np.asarray(check_real("alpha_d", alpha_d, 0.0, 4.0 * math.pi, low_open=True), dtype=np.float64)
         e, a = np.broadcast_arrays(e, a)
         g_dark = float(aprime.gamma_aprime_to_chi1chi2(point.ma, 1.0, point.mchi1, point.mchi2)) * a
-        br = g_dark / (g_dark + _visible_width_eps1(float(point.ma)) * e**2)
+        br = g_dark / (g_dark + visible_width_eps1(float(point.ma)) * e**2)
         if point.chi2_stable:
             p_und = np.ones_like(e)
         else:
