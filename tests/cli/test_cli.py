@@ -229,6 +229,17 @@ def test_limit_of_a_proton_dump_in_both_modes(name: str) -> None:
     assert "channels" in err
 
 
+def test_production_of_a_proton_beam() -> None:
+    """A proton dump's production per POT and per channel, as JSON (no shower: no method, no secondaries)."""
+    code, out, err = run("production", "--experiment", "charm", "--ma", "0.1", "--json")
+    assert code == 0, err
+    info = json.loads(out)
+    assert info["beam_particle"] == "p"
+    assert info["method"] is None
+    assert set(info["channel_yields_per_eot_per_eps2"]) == {"pi0", "eta", "eta_prime", "proton_brem"}
+    assert info["channel_yields_per_eot_per_eps2"]["pi0"] > info["channel_yields_per_eot_per_eps2"]["eta_prime"]
+
+
 def test_limit_of_babar_in_both_modes() -> None:
     """BaBar (issue 16): the invisible mode gives back the published limit; the semi-visible one lies above it."""
     rows = {}

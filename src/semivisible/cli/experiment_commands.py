@@ -64,7 +64,7 @@ def production_cmd(
     info: dict[str, Any] = {
         "ma_GeV": ma,
         "experiment": exp.name,
-        "method": table.meta["inputs"]["method"],
+        "method": table.meta["inputs"].get("method"),  # None for a proton beam (no bremsstrahlung cross section)
         "min_aprime_energy_GeV": exp.min_aprime_energy_gev,
         "yield_per_eot_per_eps2": table.yield_per_eot_per_eps2(),
         "yield_mc_error": table.mc_error(),

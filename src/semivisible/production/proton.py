@@ -120,7 +120,7 @@ def build_proton_production_table(
             "seed": seed,
             "e_min_gev": e_min,
         },
-        "secondary_fraction": math.nan,
+        "secondary_fraction": 0.0,  # no shower: every A' comes from the first collision of a beam proton
     }
     return ProductionTable(
         ma=m,
