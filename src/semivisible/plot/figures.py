@@ -529,6 +529,63 @@ def save_figure(
     return paths
 
 
+def _digest(result: ScanResult, plot_kw: dict[str, Any]) -> str:
+    """A hash of everything a figure shows: the scan's arrays and lines, the projection's, the overlays, the relic
+    line, the other arguments, and this module's source (a change of style draws anew)."""
+    import hashlib
+    import json
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+
+    def add_scan(res: ScanResult) -> None:
+        for arr in (res.x, res.y, res.cls, res.expected_ratio, *res.contours):
+            if arr is not None:
+                h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
+        for level in sorted(res.expected):
+            for line in res.expected[level]:
+                h.update(np.ascontiguousarray(line, dtype=np.float64).tobytes())
+        h.update(
+            json.dumps([res.plane, res.x_name, res.y_name, res.cl, res.meta], sort_keys=True, default=str).encode()
+        )
+
+    add_scan(result)
+    for key in sorted(plot_kw):
+        value = plot_kw[key]
+        h.update(key.encode())
+        if isinstance(value, ScanResult):
+            add_scan(value)
+        elif key == "overlays":
+            for ov in _check_overlays(value):
+                h.update(json.dumps([ov.name, ov.label, ov.x.tolist(), ov.y.tolist()]).encode())
+                h.update(np.ascontiguousarray(ov.excluded).tobytes())
+        elif key == "relic" and value is not None:
+            for arr in _check_relic(value) or ():
+                h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
+        else:
+            h.update(repr(value).encode())
+    return h.hexdigest()
+
+
+def _rendered(result: ScanResult, plot_kw: dict[str, Any], formats: Sequence[str] = ("png", "pdf")) -> dict[str, bytes]:
+    """The figure of :func:`plot_plane` as PNG and PDF bytes, drawn once for the same inputs and kept in the disk
+    cache (drawing and saving is most of a warm ``reproduce``)."""
+    from semivisible.io.cache import cached_arrays
+
+    # An entry exists only for arguments that drew once, so the arguments are checked by drawing (on a miss).
+    def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
+        fig, _ = plot_plane(result, **plot_kw)
+        out = {}
+        with _style():
+            for ext in formats:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight")
+                out[ext] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
+        return out, {}
+
+    arrays, _ = cached_arrays("figure", {"digest": _digest(result, plot_kw), "formats": list(formats)}, build)
+    return {ext: arrays[ext].tobytes() for ext in formats}
+
+
 def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool = False, **plot_kw: Any) -> list[Path]:
     """Every file of one scanned plane in ``out``: ``stem``.csv, _curves.csv, .json, .png, .pdf (:func:`plot_plane`
     with ``plot_kw``, then :func:`save_figure`; the CSV gains a ``<name>_excluded`` column and the JSON an
@@ -540,7 +597,9 @@ def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     overlays = _check_overlays(plot_kw.get("overlays", ()))
-    fig, _ = plot_plane(result, **plot_kw)  # checks every argument first
+    if not isinstance(result, ScanResult):
+        raise ParameterError("result", type(result).__name__, "a semivisible.scan.plane.ScanResult")
+    images = _rendered(result, plot_kw)
     curves = drawn_curves(result, **plot_kw)
     result.to_csv(folder / f"{stem}.csv", extra={f"{o.name}_excluded": o.excluded for o in overlays})
     extra: dict[str, Any] = {"curves": {k: [line.tolist() for line in v] for k, v in curves.items()}}
@@ -552,7 +611,9 @@ def write_plane(result: ScanResult, out: str | Path, stem: str, *, hepdata: bool
              for px, py in line.tolist()]  # fmt: skip
     atomic_write_text(folder / f"{stem}_curves.csv", "\n".join(rows) + "\n")
     files = [folder / f"{stem}.csv", folder / f"{stem}_curves.csv", folder / f"{stem}.json"]
-    files += save_figure(fig, folder / stem)
+    for ext, data in images.items():
+        atomic_write_bytes(folder / f"{stem}.{ext}", data)
+        files.append(folder / f"{stem}.{ext}")
     if hepdata:
         others = {k: v for k, v in curves.items() if k != "na64" and not k.startswith("na64-expected/")}
         result.to_hepdata(folder / f"{stem}-hepdata", archive=False, curves=others)
