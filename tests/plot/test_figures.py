@@ -191,3 +191,27 @@ def test_bad_arguments_are_refused(call: Any, name: str, tmp_path: Path, monkeyp
         call(_ma_eps())
     assert err.value.name == name
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_write_plane_draws_a_figure_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PNG and PDF of the same inputs come from the cache (identical bytes, nothing drawn); a change of any
+    input draws anew."""
+    import semivisible.plot.figures as figures
+
+    res = _ma_eps(experiment="na64", alpha_d=0.1, ratio=3.0, splitting=0.4)
+    relic = (res.x, 1e-3 * res.x * (1 + np.random.default_rng().random()))  # new inputs: not cached yet
+    write_plane(res, tmp_path / "a", "fig4", relic=relic)
+    calls: list[int] = []
+    drawing = figures.plot_plane
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return drawing(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "plot_plane", counted)
+    write_plane(res, tmp_path / "b", "fig4", relic=relic)
+    assert calls == []
+    for ext in ("png", "pdf"):
+        assert (tmp_path / "a" / f"fig4.{ext}").read_bytes() == (tmp_path / "b" / f"fig4.{ext}").read_bytes()
+    write_plane(res, tmp_path / "c", "fig4", relic=(relic[0], 2 * relic[1]))
+    assert calls == [1]

@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,7 @@ from semivisible.search import Search
 from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
 from semivisible.signal.collider import ColliderSignal
 
-__all__ = ["OVERLAY_LABELS", "Overlay", "OverlayJob", "beam_dump_overlay", "overlays_in_parallel"]
+__all__ = ["OVERLAY_LABELS", "Overlay", "OverlayJob", "beam_dump_overlay", "overlays_in_parallel", "submit_overlays"]
 
 FloatArray = NDArray[np.float64]
 
@@ -207,16 +208,20 @@ def _overlay_job(job: OverlayJob) -> Overlay:
     return beam_dump_overlay(x_name, np.asarray(x), y_name, np.asarray(y), search, **options)
 
 
-def overlays_in_parallel(jobs: list[OverlayJob], workers: int, *, meanwhile: Any = None) -> tuple[list[Overlay], Any]:
-    """The overlays of ``jobs`` on ``workers`` local processes (in this process for 1), in their order; the finished
-    grids land in the shared disk cache too. ``meanwhile`` (a callable) runs in this process while the workers
-    work; its result is returned second."""
+def submit_overlays(jobs: list[OverlayJob], workers: int) -> Callable[[], list[Overlay]]:
+    """Hand ``jobs`` to ``workers`` local processes now (in this process, later, for 1); the returned callable waits
+    for the overlays, in the jobs' order. The finished grids land in the shared disk cache too."""
     if workers <= 1 or len(jobs) < 2:
-        found = [_overlay_job(job) for job in jobs]
-        return found, meanwhile() if meanwhile is not None else None
+        return lambda: [_overlay_job(job) for job in jobs]
     from semivisible.scan.executors import _process_pool
 
-    pool = _process_pool(workers)
-    futures = [pool.submit(_overlay_job, job) for job in jobs]
+    futures = [_process_pool(workers).submit(_overlay_job, job) for job in jobs]
+    return lambda: [f.result() for f in futures]
+
+
+def overlays_in_parallel(jobs: list[OverlayJob], workers: int, *, meanwhile: Any = None) -> tuple[list[Overlay], Any]:
+    """The overlays of ``jobs`` on ``workers`` local processes (:func:`submit_overlays`); ``meanwhile`` (a callable)
+    runs in this process while the workers work, and its result is returned second."""
+    collect = submit_overlays(jobs, workers)
     other = meanwhile() if meanwhile is not None else None
-    return [f.result() for f in futures], other
+    return collect(), other
