@@ -87,3 +87,13 @@ def test_cache_info_of_an_unusable_directory(tmp_path: Path, monkeypatch: pytest
     info = json.loads(out)
     assert info["exists"] is False
     assert info["entries"] == 0
+
+
+def test_cache_prune_keeps_the_bound(cache: Path) -> None:
+    code, out, _ = run("cache", "prune", "--max-mb", "1e-9")
+    assert code == 0
+    assert "removed 3 file(s)" in out
+    assert (cache / "README").exists()  # not the cache's: never touched
+    code, _, err = run("cache", "prune", "--max-mb", "-1")
+    assert code == 2
+    assert "max_mb" in err

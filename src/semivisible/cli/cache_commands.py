@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from semivisible.cli._common import JsonFlag, _emit_json, _out, _user_errors, app
-from semivisible.io.cache import cache_info, clear_cache
+from semivisible.io.cache import cache_info, check_bound, clear_cache, prune_cache
 
-__all__ = ["cache_app", "cache_clear_cmd", "cache_info_cmd"]
+__all__ = ["cache_app", "cache_clear_cmd", "cache_info_cmd", "cache_prune_cmd"]
 
 cache_app = typer.Typer(
     help="The disk cache of tables ($SEMIVISIBLE_CACHE_DIR, else $XDG_CACHE_HOME/semivisible, else "
-    "~/.cache/semivisible): what it holds, and clearing it.",
+    "~/.cache/semivisible): what it holds, clearing it, and bounding its size.",
     no_args_is_help=True,
 )
 app.add_typer(cache_app, name="cache")
@@ -59,3 +59,21 @@ def cache_clear_cmd(
     size = sum(row["size_bytes"] for row in kinds.values())
     what = f" ({detail}; {size / 1e6:.1f} MB)" if detail else ""
     _out().print(f"removed {removed} file(s){what} from {before['directory']}", highlight=False)
+
+
+@cache_app.command("prune")
+def cache_prune_cmd(
+    max_mb: Annotated[float, typer.Option("--max-mb", help="The size to keep, in MB (10^6 bytes).")],
+) -> None:
+    """Remove the least recently used entries until the cache holds at most --max-mb MB (set
+    $SEMIVISIBLE_CACHE_MAX_MB to do this after every new entry)."""
+    with _user_errors():
+        bound = check_bound(max_mb)
+        before = cache_info()
+        removed = prune_cache(bound)
+        after = cache_info()
+    _out().print(
+        f"removed {removed} file(s) from {before['directory']}: "
+        f"{before['size_mb']:.1f} MB -> {after['size_mb']:.1f} MB",
+        highlight=False,
+    )

@@ -18,6 +18,12 @@ cannot be written (disk full, permissions) is skipped with a warning: the comput
 Set ``SEMIVISIBLE_CACHE_DIR`` to a fresh directory to start clean, or clear it: :func:`clear_cache`
 (``semivisible cache clear``); :func:`cache_info` (``semivisible cache info``) tells what it holds.
 
+**A size bound.** With ``SEMIVISIBLE_CACHE_MAX_MB`` set (MB = 10^6 bytes), every new entry is followed by
+:func:`prune_cache`: the least recently used entries (an entry's modification time is renewed whenever it is
+used) are removed until the cache holds at most the bound, never the entry just written. ``semivisible cache prune
+--max-mb N`` does the same once. Without the variable the cache is not bounded (a cold ``reproduce`` keeps about
+340 MB; under a tighter bound its large production tables are rebuilt when needed again).
+
 Examples
 --------
 >>> key = cache_key("demo", {"ma": 0.1, "seed": 1})
@@ -34,6 +40,7 @@ import ctypes
 import errno
 import hashlib
 import json
+import math
 import os
 import re
 import secrets
@@ -53,6 +60,7 @@ from semivisible.errors import CacheWarning, ParameterError
 
 __all__ = [
     "CACHE_FORMAT",
+    "MAX_MB_VARIABLE",
     "Arrays",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -61,10 +69,12 @@ __all__ = [
     "cache_info",
     "cache_key",
     "cached_arrays",
+    "check_bound",
     "clear_cache",
     "is_cached",
     "load_arrays",
     "load_entry",
+    "prune_cache",
     "save_arrays",
     "staged_directory",
     "usable_cache_dir",
@@ -312,6 +322,8 @@ def _load_checked(path: Path, key: str, kind: str, check: EntryCheck | None) -> 
     except _UNREADABLE as err:
         reason = f"unreadable: {type(err).__name__}: {err}"
     if reason is None:
+        with contextlib.suppress(OSError):  # used now: the last to go under a size bound (prune_cache)
+            os.utime(path)
         return arrays, meta
     warnings.warn(f"cache entry {path} is damaged ({reason}); rebuilding it", CacheWarning, stacklevel=3)
     with contextlib.suppress(OSError):  # an entry that cannot be removed is overwritten, or refused again
@@ -361,7 +373,71 @@ def cached_arrays(
             CacheWarning,
             stacklevel=2,
         )
+    else:
+        bound = _max_mb()
+        if bound is not None:
+            prune_cache(bound, keep=path)
     return arrays, meta
+
+
+#: The environment variable of the cache's size bound, in MB (10^6 bytes).
+MAX_MB_VARIABLE = "SEMIVISIBLE_CACHE_MAX_MB"
+
+
+def _max_mb() -> float | None:
+    """The size bound of ``$SEMIVISIBLE_CACHE_MAX_MB``, or None (unset, or not a number > 0: then with a warning)."""
+    raw = os.environ.get(MAX_MB_VARIABLE)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        warnings.warn(
+            f"{MAX_MB_VARIABLE} = {raw!r} is not a number of MB > 0; the cache is not bounded",
+            CacheWarning,
+            stacklevel=3,
+        )
+        return None
+    return value
+
+
+def prune_cache(max_mb: float, *, keep: str | os.PathLike[str] | None = None) -> int:
+    """Remove the least recently used cache entries (and leftover temporary files) until the cache directory holds
+    at most ``max_mb`` MB (10^6 bytes); ``keep`` is never removed. Returns how many files were removed.
+
+    >>> prune_cache(1e9)
+    0
+    """
+    bound = float(check_bound(max_mb))
+    files = []
+    for path, _, _, size in _cache_files(_cache_path()):
+        try:
+            used = path.stat().st_mtime
+        except OSError:  # removed meanwhile
+            continue
+        files.append((used, path, size))
+    total = sum(size for _, _, size in files)
+    kept = None if keep is None else Path(keep).resolve()
+    removed = 0
+    for _, path, size in sorted(files, key=lambda f: f[0]):
+        if total <= bound * 1e6:
+            break
+        if kept is not None and path.resolve() == kept:
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+            total -= size
+    return removed
+
+
+def check_bound(max_mb: object) -> float:
+    """``max_mb`` as a float if it is a finite number > 0, else a ParameterError naming it."""
+    if isinstance(max_mb, bool) or not isinstance(max_mb, int | float) or not (math.isfinite(max_mb) and max_mb > 0):
+        raise ParameterError("max_mb", max_mb, "a number of MB > 0, finite")
+    return float(max_mb)
 
 
 #: An entry's file name, ``<kind>-<24 hex digits of its key>.npz`` (:func:`cache_entry`) ...
