@@ -349,6 +349,12 @@ class Target(_Strict):
         return self
 
 
+def _check_below(lo_name: str, lo: float, hi_name: str, hi: float, *, where: str = "") -> None:
+    """A ValueError naming both keys unless ``lo`` < ``hi`` (the two ends of a range in a file)."""
+    if not lo < hi:
+        raise ValueError(f"{where}{lo_name}.value = {lo!r}, allowed < {hi_name}.value = {hi!r}")
+
+
 class ProtonBrem(_Strict):
     """The phase space of proton bremsstrahlung p N -> p N A' (:mod:`semivisible.production.proton_brem`): the A'
     energy fraction z = E_A'/E_p between ``z_min`` and ``z_max`` and its transverse momentum below ``pt_max_gev``,
@@ -361,8 +367,7 @@ class ProtonBrem(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> ProtonBrem:
-        if not self.z_min.value < self.z_max.value:
-            raise ValueError(f"z_min.value = {self.z_min.value!r}, allowed < z_max.value = {self.z_max.value!r}")
+        _check_below("z_min", self.z_min.value, "z_max", self.z_max.value)
         return self
 
 
@@ -602,11 +607,7 @@ class PhotonSelection(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> PhotonSelection:
-        if not self.theta_min_deg.value < self.theta_max_deg.value:
-            raise ValueError(
-                f"theta_min_deg.value = {self.theta_min_deg.value!r}, allowed < theta_max_deg.value = "
-                f"{self.theta_max_deg.value!r}"
-            )
+        _check_below("theta_min_deg", self.theta_min_deg.value, "theta_max_deg", self.theta_max_deg.value)
         return self
 
 
@@ -625,8 +626,8 @@ class VetoVolume(_Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> VetoVolume:
-        if not self.theta_min_deg.value < self.theta_max_deg.value:
-            raise ValueError(f"veto {self.name}: theta_min_deg.value must be < theta_max_deg.value")
+        lo, hi = self.theta_min_deg.value, self.theta_max_deg.value
+        _check_below("theta_min_deg", lo, "theta_max_deg", hi, where=f"veto {self.name}: ")
         if not self.z_min_m.value < 0.0 < self.z_max_m.value:
             raise ValueError(
                 f"veto {self.name}: z_min_m.value = {self.z_min_m.value!r}, z_max_m.value = {self.z_max_m.value!r}; "

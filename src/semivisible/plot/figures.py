@@ -519,14 +519,22 @@ def save_figure(
         raise ParameterError("dpi", dpi, "dpi > 0 and finite")
     base = Path(out_base)
     paths = []
+    for ext, data in _figure_bytes(fig, formats, dpi).items():
+        path = base.with_suffix(f".{ext}")
+        atomic_write_bytes(path, data)
+        paths.append(path)
+    return paths
+
+
+def _figure_bytes(fig: Figure, formats: Sequence[str], dpi: float) -> dict[str, bytes]:
+    """``fig`` drawn in the package's style into each format, with a tight bounding box."""
+    out = {}
     with _style():
         for ext in formats:
             buf = io.BytesIO()
             fig.savefig(buf, format=ext, dpi=dpi, bbox_inches="tight")
-            path = base.with_suffix(f".{ext}")
-            atomic_write_bytes(path, buf.getvalue())
-            paths.append(path)
-    return paths
+            out[ext] = buf.getvalue()
+    return out
 
 
 def _digest(result: ScanResult, plot_kw: dict[str, Any]) -> str:
@@ -574,13 +582,8 @@ def _rendered(result: ScanResult, plot_kw: dict[str, Any], formats: Sequence[str
     # An entry exists only for arguments that drew once, so the arguments are checked by drawing (on a miss).
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
         fig, _ = plot_plane(result, **plot_kw)
-        out = {}
-        with _style():
-            for ext in formats:
-                buf = io.BytesIO()
-                fig.savefig(buf, format=ext, dpi=150, bbox_inches="tight")
-                out[ext] = np.frombuffer(buf.getvalue(), dtype=np.uint8)
-        return out, {}
+        images = _figure_bytes(fig, formats, 150)
+        return {ext: np.frombuffer(data, dtype=np.uint8) for ext, data in images.items()}, {}
 
     arrays, _ = cached_arrays("figure", {"digest": _digest(result, plot_kw), "formats": list(formats)}, build)
     return {ext: arrays[ext].tobytes() for ext in formats}

@@ -25,10 +25,11 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from semivisible.cosmo.g2 import DEFAULT_REFERENCE, g2_band
+from semivisible.cosmo.g2 import DEFAULT_REFERENCE
 from semivisible.cosmo.relic import relic_line
 from semivisible.errors import LandauPoleWarning, ParameterError
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
+from semivisible.scan.overlays import eps_on_g2_line
 from semivisible.scan.plane import level_lines
 
 __all__ = ["joined", "outline", "relic_on_plane"]
@@ -55,11 +56,6 @@ def outline(x: ArrayLike, y: ArrayLike, excluded: ArrayLike) -> list[FloatArray]
     if not grid.any() or grid.all():
         return []
     return level_lines(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), grid, 0.5)
-
-
-def _eps_g2(ma: FloatArray, reference: str) -> FloatArray:
-    out = np.array([g2_band(float(m), reference).eps_central for m in ma], dtype=np.float64)
-    return np.where(np.isfinite(out) & (out > 0), out, np.nan)
 
 
 def relic_on_plane(
@@ -106,7 +102,10 @@ def relic_on_plane(
         else:
             cy = np.linspace(ya.min(), ya.max(), nodes[1])
             rows = [relic_line(cx * to_ma, alpha_d, ratio, float(f), use_cache=use_cache)[0] for f in cy]
-    fixed = _eps_g2(cx * to_ma, reference) if isinstance(eps, str) else np.full(cx.size, float(eps))
+    if isinstance(eps, str):  # the central g-2 value at each m_A' (nan where there is none)
+        fixed = np.array([eps_on_g2_line(float(m), reference) for m in cx * to_ma])
+    else:
+        fixed = np.full(cx.size, float(eps))
     z = np.log(np.stack(rows, axis=1)) - np.log(fixed)[:, None]
     z = np.where(np.isfinite(z), z, 50.0)  # no g-2 value there: no crossing
     return joined(level_lines(cx, cy, z, 0.0))

@@ -38,7 +38,15 @@ from semivisible.search import Search
 from semivisible.signal.beam_dump import BeamDumpSignal, build_decay_table
 from semivisible.signal.collider import ColliderSignal
 
-__all__ = ["OVERLAY_LABELS", "Overlay", "OverlayJob", "beam_dump_overlay", "overlays_in_parallel", "submit_overlays"]
+__all__ = [
+    "OVERLAY_LABELS",
+    "Overlay",
+    "OverlayJob",
+    "beam_dump_overlay",
+    "eps_on_g2_line",
+    "overlays_in_parallel",
+    "submit_overlays",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -76,7 +84,8 @@ class Overlay:
         }
 
 
-def _eps_g2(ma: float, reference: str) -> float:
+def eps_on_g2_line(ma: float, reference: str) -> float:
+    """The central g-2 eps of ``reference`` at m_A' (GeV), or nan where it is not a value in (0, 1]."""
     from semivisible.cosmo.g2 import g2_band
 
     eps = float(g2_band(ma, reference).eps_central)
@@ -153,7 +162,7 @@ def beam_dump_overlay(
     fixed_eps = None if isinstance(eps, str) else float(eps)
 
     def eps_for(ma: float) -> float:
-        return fixed_eps if fixed_eps is not None else _eps_g2(ma, reference)
+        return fixed_eps if fixed_eps is not None else eps_on_g2_line(ma, reference)
 
     def build() -> tuple[dict[str, NDArray[Any]], dict[str, Any]]:
         # Tables on coarse nodes in x (and in the splitting), ln(N/N_up) interpolated onto the plane in (ln x, ln y), or

@@ -52,7 +52,7 @@ from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
 from semivisible.production.yields import ProductionTable
 from semivisible.signal.invisible import production_table_for
-from semivisible.signal.kinematics import aprime_to_chi1chi2, chi2_decay_momenta
+from semivisible.signal.kinematics import aprime_to_chi1chi2, chi2_decay_momenta, two_body_energy, two_body_momentum
 from semivisible.stats.counting import upper_limit_counting
 from semivisible.vocabulary import with_rule_keys
 
@@ -62,7 +62,9 @@ __all__ = [
     "DecayTable",
     "DumpLimit",
     "DumpYields",
+    "br_aprime_to_chi1chi2",
     "build_decay_table",
+    "chi2_decay_rate_per_m",
     "decay_probability",
     "dump_limit",
     "excluded_intervals",
@@ -298,9 +300,7 @@ def _within_chi2_cone(
     leaves the A' direction by at most theta_max, tan theta_max = beta*/(gamma sqrt(beta^2 - beta*^2)) with beta* the
     chi2 velocity in the A' frame and beta, gamma the A''s (any angle when beta <= beta*). The A' line's distance
     from the face at L2, over L2, is compared with tan theta_max, with a 30% margin for the slopes' non-linearity."""
-    p_star = math.sqrt(max((ma**2 - (m1 + m2) ** 2) * (ma**2 - (m2 - m1) ** 2), 0.0)) / (2.0 * ma)
-    e_star = (ma**2 + m2**2 - m1**2) / (2.0 * ma)
-    b_star = p_star / e_star
+    b_star = float(two_body_momentum(ma, m2, m1) / two_body_energy(ma, m2, m1))
     gamma = energy / ma
     beta = np.sqrt(np.clip(1.0 - 1.0 / (gamma * gamma), 0.0, 1.0))
     slow = beta <= b_star * 1.0001
@@ -361,6 +361,19 @@ def _partial_widths_eps1(ma: float) -> dict[str, float]:
 
 def _visible_width(ma: float, eps: FloatArray) -> FloatArray:
     return np.asarray(visible_width_eps1(float(ma)) * eps**2)
+
+
+def chi2_decay_rate_per_m(point: DarkSector, eps: FloatArray, alpha_d: FloatArray) -> FloatArray:
+    """lambda = Gamma_chi2/(hbar c) (1/m of proper path) at arrays of eps and alpha_D, rescaled from ``point``:
+    Gamma_chi2 ~ eps^2 alpha_D (the A' width in its propagator is negligible for m_A' > m_chi2 - m_chi1)."""
+    return np.asarray(point.gamma_chi2 / HBARC_GEV_M * (eps**2 * alpha_d) / (point.eps**2 * point.alpha_d))
+
+
+def br_aprime_to_chi1chi2(point: DarkSector, eps: FloatArray, alpha_d: FloatArray) -> FloatArray:
+    """BR(A' -> chi1 chi2) = Gamma_dark/(Gamma_dark + Gamma(A' -> SM)) at the masses of ``point``, for arrays of eps
+    and alpha_D (:mod:`semivisible.model.aprime`)."""
+    g_dark = aprime.gamma_aprime_to_chi1chi2(point.ma, 1.0, point.mchi1, point.mchi2) * alpha_d
+    return np.asarray(g_dark / (g_dark + _visible_width(point.ma, eps)))
 
 
 class BeamDumpSignal:
@@ -438,11 +451,9 @@ class BeamDumpSignal:
         e, a = np.broadcast_arrays(e, a)
         if table is None:
             table = build_decay_table("semivisible", point, self.experiment, use_cache=use_cache)
-        # Gamma_chi2 ~ eps^2 alpha_D (the A' width in its propagator is negligible for m_A' > m_chi2 - m_chi1).
-        lam = point.gamma_chi2 / HBARC_GEV_M * (e**2 * a) / (point.eps**2 * point.alpha_d)
+        lam = chi2_decay_rate_per_m(point, e, a)
         br_ee = point.gamma_chi2_ee / point.gamma_chi2
-        g_dark = aprime.gamma_aprime_to_chi1chi2(point.ma, 1.0, point.mchi1, point.mchi2) * a
-        br_a = g_dark / (g_dark + _visible_width(point.ma, e))
+        br_a = br_aprime_to_chi1chi2(point, e, a)
         acc, err = table.accepted(lam.ravel())
         scale = (self.experiment.eot * self.efficiency(point.ma) * e**2 * br_a * br_ee).ravel()
         return DumpYields("semivisible", (scale * acc).reshape(e.shape), (scale * err).reshape(e.shape))

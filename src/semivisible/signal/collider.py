@@ -48,10 +48,9 @@ from numpy.typing import ArrayLike, NDArray
 from semivisible.errors import ParameterError, check_real
 from semivisible.experiments import Experiment
 from semivisible.io.cache import cached_arrays
-from semivisible.model import aprime
-from semivisible.model.constants import HBARC_GEV_M, M_E_GEV
+from semivisible.model.constants import M_E_GEV
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING, DarkSector
-from semivisible.signal.beam_dump import DumpLimit, excluded_intervals, visible_width_eps1
+from semivisible.signal.beam_dump import DumpLimit, br_aprime_to_chi1chi2, chi2_decay_rate_per_m, excluded_intervals
 from semivisible.signal.kinematics import aprime_to_chi1chi2, boost, chi2_decay_momenta
 
 __all__ = ["MODES", "ColliderSignal", "VetoTable", "build_veto_table", "collider_limit", "photon_cos_density"]
@@ -191,12 +190,7 @@ def build_veto_table(
             t_min = np.where(covering, thr[None, :], np.inf).min(axis=1)
             seen[:, j] = (order[:, j] > edges[:, j]) & (e_lep > t_min)
         arrays = {"u": m2 / p2, "edges": edges, "seen": seen.astype(np.float64)}
-        photon_energy = p_star
-        meta = {
-            "inputs": inputs,
-            "photon_energy_cm_gev": photon_energy,
-            "photon_passes": photon_energy > pho.energy_min_gev.value,
-        }
+        meta = {"inputs": inputs}
         return arrays, meta
 
     arrays, meta = cached_arrays("collider-veto", inputs, build, use_cache=use_cache)
@@ -263,15 +257,13 @@ class ColliderSignal:
         e = np.asarray(check_real("eps", eps, 0.0, 1.0, low_open=True), dtype=np.float64)
         a = np.asarray(check_real("alpha_d", alpha_d, 0.0, 4.0 * math.pi, low_open=True), dtype=np.float64)
         e, a = np.broadcast_arrays(e, a)
-        g_dark = float(aprime.gamma_aprime_to_chi1chi2(point.ma, 1.0, point.mchi1, point.mchi2)) * a
-        br = g_dark / (g_dark + visible_width_eps1(float(point.ma)) * e**2)
+        br = br_aprime_to_chi1chi2(point, e, a)
         if point.chi2_stable:
             p_und = np.ones_like(e)
         else:
             if table is None:
                 table = build_veto_table(point, self.experiment, use_cache=use_cache)
-            lam = point.gamma_chi2 / HBARC_GEV_M * (e**2 * a) / (point.eps**2 * point.alpha_d)
-            p_und = table.p_undetected(lam.ravel())[0].reshape(e.shape)
+            p_und = table.p_undetected(chi2_decay_rate_per_m(point, e, a).ravel())[0].reshape(e.shape)
         return np.asarray(e**2 * br * p_und / self.eps_invisible(point.ma) ** 2)
 
 
