@@ -219,7 +219,11 @@ def _alpha_s_table(
 ) -> tuple[FloatArray, FloatArray]:
     """alpha_s on a grid in ln(mu): four-loop running, n_f = 3/4/5, continuous matching at m_c, m_b."""
 
-    def rhs(nf: int) -> Any:
+    def run(a0: float, t0: float, t1: float, nf: int, npts: int) -> tuple[FloatArray, FloatArray]:
+        # da/dt = -a^2 (b0 + b1 a + b2 a^2 + b3 a^3), a = alpha_s/(4 pi), t = ln(mu^2). A classical fixed-step
+        # Runge-Kutta (4th order), 16 steps per output interval: the local error is O(h^5) with h <= 0.004,
+        # below 1e-13 relative here (tests compare with the closed-form 1-loop solution and PDG alpha_s values).
+        # Written out instead of scipy.integrate.solve_ivp, whose import costs 0.25 s at start-up.
         b0 = 11.0 - 2.0 / 3.0 * nf
         b1 = 102.0 - 38.0 / 3.0 * nf
         b2 = 2857.0 / 2.0 - 5033.0 / 18.0 * nf + 325.0 / 54.0 * nf**2
@@ -230,18 +234,23 @@ def _alpha_s_table(
             + 1093.0 / 729.0 * nf**3
         )
 
-        def f(_t: float, y: FloatArray) -> FloatArray:
-            a = y[0]  # a = alpha_s / (4 pi), t = ln(mu^2)
-            return np.array([-(a**2) * (b0 + b1 * a + b2 * a**2 + b3 * a**3)])
+        def f(a: float) -> float:
+            return -(a**2) * (b0 + a * (b1 + a * (b2 + a * b3)))
 
-        return f
-
-    def run(a0: float, t0: float, t1: float, nf: int, npts: int) -> tuple[FloatArray, FloatArray]:
-        from scipy.integrate import solve_ivp  # here: importing scipy.integrate costs 0.27 s at start-up
-
-        t_eval = np.linspace(t0, t1, npts)
-        sol = solve_ivp(rhs(nf), (t0, t1), [a0], t_eval=t_eval, rtol=1e-10, atol=1e-14, method="RK45")
-        return np.asarray(sol.t, dtype=np.float64), np.asarray(sol.y[0], dtype=np.float64)
+        t = np.linspace(t0, t1, npts)
+        out = np.empty(npts)
+        out[0] = a = a0
+        substeps = 16
+        for i in range(1, npts):
+            h = (t[i] - t[i - 1]) / substeps
+            for _ in range(substeps):
+                k1 = f(a)
+                k2 = f(a + 0.5 * h * k1)
+                k3 = f(a + 0.5 * h * k2)
+                k4 = f(a + h * k3)
+                a += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+            out[i] = a
+        return t, out
 
     t_z, t_b, t_c = 2.0 * math.log(m_z), 2.0 * math.log(m_b), 2.0 * math.log(m_c)
     t_lo, t_hi = 2.0 * math.log(mu_lo), 2.0 * math.log(mu_hi)
