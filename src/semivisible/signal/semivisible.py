@@ -182,26 +182,45 @@ def _log_interp(x: FloatArray, xp: FloatArray, fp: FloatArray) -> FloatArray:
     return np.asarray(np.exp(np.interp(np.log(x), np.log(xp), np.log(np.clip(fp, 1e-300, None)))))
 
 
-_N_BINS = 8000
+_N_BINS = 2000
+#: The algorithm of the Laplace sums, part of the signal tables' cache key (2: second-order moments per bin).
+_LAPLACE_ALGORITHM = 2
 
 
-def _survival_sum(lam: FloatArray, x: FloatArray, w: FloatArray, log_range: tuple[float, float]) -> FloatArray:
-    """sum_i w_i exp(-lambda x_i) for every lambda, over a fine log histogram of the exponents x >= 0.
+def _survival_sums(
+    lam: FloatArray, terms: list[tuple[FloatArray, FloatArray]], log_range: tuple[float, float]
+) -> list[FloatArray]:
+    r"""S(lambda) = sum_i w_i exp(-lambda x_i) at every lambda, for each (x, w) of ``terms`` (exponents x >= 0).
 
-    Exponents x = 0 contribute their weight at every lambda; the rest go to ``_N_BINS`` uniform bins in log x over
-    ``log_range`` (an O(n) bincount, not a sort), each represented by its weighted mean exponent: the cost is
-    independent of the number of events, and the error second order in the bin width (0.25% for the ranges here).
+    Exponents x = 0 contribute their weight at every lambda. The rest go to ``_N_BINS`` uniform bins in log x over
+    ``log_range`` (an O(n) bincount, not a sort) with geometric centres c_b; within a bin the exponential is
+    expanded to second order about its centre,
+
+    .. math::  S(\lambda) = \sum_b e^{-\lambda c_b} \left[W_{0b} - \lambda W_{1b} + \tfrac12 \lambda^2 W_{2b}\right],
+        \qquad W_{kb} = \sum_{i \in b} w_i (x_i - c_b)^k,
+
+    so that the matrix exp(-lambda c_b) is computed once for all the sums of a table and each sum is one matrix
+    product, its cost independent of the number of events. The error is third order in the bin width: below
+    1e-5 relative wherever the sum is not exponentially suppressed (``tests/signal/test_semivisible.py``).
     """
     log_lo, log_hi = log_range
-    at_zero = float(w[x <= 0].sum())
-    x, w = x[x > 0], w[x > 0]
-    idx = ((np.log(x) - log_lo) * (_N_BINS / (log_hi - log_lo))).astype(np.int64)
-    idx = np.clip(idx, 0, _N_BINS - 1)
-    total = np.bincount(idx, weights=w, minlength=_N_BINS)
-    first = np.bincount(idx, weights=w * x, minlength=_N_BINS)
-    keep = total != 0
-    mean_x = first[keep] / total[keep]
-    return np.asarray(np.exp(-lam[:, None] * mean_x[None, :]) @ total[keep] + at_zero)
+    per_log = _N_BINS / (log_hi - log_lo)
+    centres = np.exp(log_lo + (np.arange(_N_BINS) + 0.5) / per_log)
+    decay = np.exp(-np.outer(lam, centres))
+    out = []
+    for x, w in terms:
+        positive = x > 0
+        at_zero = float(w[~positive].sum())
+        x, w = x[positive], w[positive]
+        idx = np.clip(((np.log(x) - log_lo) * per_log).astype(np.int64), 0, _N_BINS - 1)
+        d = x - centres[idx]
+        wd = w * d
+        moments = np.stack(
+            [np.bincount(idx, weights=v, minlength=_N_BINS) for v in (w, wd, wd * d)], axis=1
+        )  # (bins, 3)
+        m0, m1, m2 = (decay @ moments).T
+        out.append(np.asarray(m0 - lam * m1 + 0.5 * lam * lam * m2 + at_zero))
+    return out
 
 
 def _log_range(*exponents: FloatArray) -> tuple[float, float]:
@@ -213,18 +232,18 @@ def _log_range(*exponents: FloatArray) -> tuple[float, float]:
 def _laplace_sums(
     lam: FloatArray, x_edges: FloatArray, x_end: FloatArray, pass_frac: FloatArray, weight: FloatArray, n_p: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Y_S1(lambda) and Y_S2(lambda) as Laplace sums (:func:`_survival_sum`) of the exponents x = a s.
+    """Y_S1(lambda) and Y_S2(lambda) as Laplace sums (:func:`_survival_sums`) of the exponents x = a s.
 
-    Y_S2 = sum_i w_i exp(-lambda x_i,end); Y_S1 = sum_ik w_i f_ik [exp(-lambda x_ik) - exp(-lambda x_i,k+1)].
+    Y_S2 = sum_i w_i exp(-lambda x_i,end); Y_S1 = sum_ik w_i f_ik [exp(-lambda x_ik) - exp(-lambda x_i,k+1)]
+    = sum_ik w_i (f_ik - f_i,k-1) exp(-lambda x_ik) over the slice edges k = 0..n (f_i,-1 = f_i,n = 0): one sum.
     The binning error is below 1e-4 relative wherever the yield is not exponentially suppressed
     (``tests/signal/test_semivisible.py``).
     """
     rng = _log_range(x_edges, x_end)
-    contrib = (weight[:, None] * pass_frac).ravel()
-    y1 = _survival_sum(lam, x_edges[:, :-1].ravel(), contrib, rng) - _survival_sum(
-        lam, x_edges[:, 1:].ravel(), contrib, rng
-    )
-    y2 = _survival_sum(lam, x_end, weight, rng)
+    contrib = weight[:, None] * pass_frac
+    zero = np.zeros((contrib.shape[0], 1))
+    coefficient = np.diff(np.concatenate([zero, contrib, zero], axis=1), axis=1)  # f_ik - f_i,k-1 per edge
+    y1, y2 = _survival_sums(lam, [(x_edges.ravel(), coefficient.ravel()), (x_end, weight)], rng)
     return np.asarray(y1 / n_p), np.asarray(y2 / n_p)
 
 
@@ -240,7 +259,7 @@ def _fraction_tables(
     exponents = [b * a for b in boundaries]
     rng = _log_range(*exponents)
     total = float(weight.sum())
-    surv = [np.full(lam.shape, total)] + [_survival_sum(lam, x, weight, rng) for x in exponents]
+    surv = [np.full(lam.shape, total), *_survival_sums(lam, [(x, weight) for x in exponents], rng)]
     out = {name: np.asarray((surv[k] - surv[k + 1]) / total) for k, name in enumerate(names)}
     out["beyond_detector"] = np.asarray(surv[-1] / total)
     return out
@@ -261,6 +280,7 @@ def _cache_inputs(
         "n_lambda": n_lambda,
         "seed": seed,
         "max_events": max_events,
+        "laplace_sums": _LAPLACE_ALGORITHM,
     }
 
 
