@@ -93,3 +93,70 @@ def test_babar_on_the_eps_plane_agrees_with_its_recast() -> None:
     assert np.array_equal(again.excluded, ov.excluded)
     fresh = beam_dump_overlay("ma", x, "eps", y, babar, coarse=(3, 8), use_cache=False)
     assert np.array_equal(fresh.excluded, ov.excluded)
+
+
+def _interpolated_plane(nodes: np.ndarray, n: int = 97) -> np.ndarray:
+    """The sign of the nodes' bilinear interpolant on a fine pixel grid, as the overlay draws it."""
+    from scipy.interpolate import RegularGridInterpolator
+
+    gx, gy = np.arange(nodes.shape[0]), np.arange(nodes.shape[1])
+    f = RegularGridInterpolator((gx, gy), nodes)
+    px, py = np.meshgrid(np.linspace(0, gx[-1], n), np.linspace(0, gy[-1], n), indexing="ij")
+    return np.asarray(f(np.stack([px.ravel(), py.ravel()], axis=1)).reshape(n, n) >= 0)
+
+
+@pytest.mark.parametrize("shape", [(24, 8), (21, 9), (5, 3)])
+def test_refined_nodes_give_the_region_of_the_full_grid(shape: tuple[int, int]) -> None:
+    """Adaptive refinement: the same excluded pixels as every node computed, with fewer nodes (an island, a
+    band edge and a region of "nothing seen" on one plane)."""
+    from semivisible.scan.overlays import refined_nodes
+
+    n_x, n_y = shape
+
+    def truth(i: int, j: int) -> float:
+        u, v = i / (n_x - 1), j / (n_y - 1)
+        if u > 0.85:
+            return -np.inf  # closed: nothing seen
+        island = 12.0 * np.exp(-((u - 0.75) ** 2 + (v - 0.5) ** 2) / 0.01)
+        return float(40.0 * (0.3 - abs(u - 0.4)) - 10.0 * v + island - 1.0)
+
+    calls: list[tuple[int, int]] = []
+
+    def value(i: int, j: int) -> float:
+        calls.append((i, j))
+        return truth(i, j)
+
+    full = np.array([[max(truth(i, j), -50.0) for j in range(n_y)] for i in range(n_x)])
+    refined = refined_nodes(value, n_x, n_y)
+    assert np.array_equal(_interpolated_plane(refined), _interpolated_plane(full))
+    assert len(set(calls)) == len(calls)  # no node is computed twice
+    if n_x * n_y > 50:
+        assert len(calls) < 0.8 * n_x * n_y
+
+
+def test_refined_columns_keep_every_column_near_the_edge() -> None:
+    """Columns (one table for every y) between computed ones are interpolated only where all of their y are far
+    from the edge on both sides: here the columns beyond the closing mass."""
+    from semivisible.scan.overlays import refined_columns
+
+    y = np.linspace(-1.0, 1.0, 30)
+    calls: list[int] = []
+
+    def column(i: int) -> np.ndarray:
+        calls.append(i)
+        return np.where(i < 10, 5.0 - 20.0 * y**2, -np.inf)
+
+    grid = refined_columns(column, 30)
+    assert np.array_equal(grid >= 0, np.array([column(i) for i in range(30)]) >= 0)
+    assert len(set(calls[: len(calls) - 30])) < 30  # the interpolated columns beyond i = 10 were not computed
+
+
+def test_fig5_bottom_splitting_plane_refined_equals_full() -> None:
+    """A small (m_chi1, Delta/m_chi1) plane of E137: refined and full node grids exclude the same points."""
+    x, y = np.geomspace(0.01, 0.12, 9), np.linspace(0.05, 0.9, 9)
+    opts = {"coarse": (10, 5), "max_rows": 3000, "use_cache": False}
+    full = beam_dump_overlay("mchi1", x, "splitting", y, E137, refine=None, **opts)
+    refined = beam_dump_overlay("mchi1", x, "splitting", y, E137, **opts)
+    assert np.array_equal(full.excluded, refined.excluded)
+    with pytest.raises(ParameterError, match="refine"):
+        beam_dump_overlay("mchi1", x, "splitting", y, E137, refine=-1.0, **opts)

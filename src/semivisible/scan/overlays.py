@@ -51,7 +51,14 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 #: What the tables behind an overlay were made with (a change of algorithm must not serve an older grid).
-_TABLE_ALGORITHMS = {"overlay": 1, "chi2_per_aprime": 4, "chi2_cone": True, "collider_segments": 1}
+_TABLE_ALGORITHMS = {"overlay": 3, "chi2_per_aprime": 4, "chi2_cone": True, "collider_segments": 1}
+
+#: ln(N/N_up) of the nodes that are never computed but interpolated (:func:`refined_nodes`) must be at least this
+#: far from 0 at every corner of their coarse cell, all of one sign: the bound is then not within a factor e^2.
+REFINE_MARGIN = 2.0
+
+#: ln(N/N_up) taken for "nothing seen" (-inf) when nodes are compared and interpolated.
+_FLOOR = -50.0
 
 #: The labels of the bounds as the paper's figures name them.
 OVERLAY_LABELS: dict[str, str] = {"e137": "E137", "babar": "BaBar", "nucal": "NuCal", "charm": "CHARM"}
@@ -84,6 +91,100 @@ class Overlay:
         }
 
 
+def _coarse_indices(n: int) -> list[int]:
+    """Every other index of 0..n-1, and the last."""
+    return sorted(set(range(0, n, 2)) | {n - 1})
+
+
+def _bracket(i: int, computed: list[int]) -> tuple[int, int, float]:
+    """The computed indices around i and the weight of the upper one (uniform node spacing)."""
+    hi = next(k for k in computed if k >= i)
+    lo = max(k for k in computed if k <= i)
+    return lo, hi, 0.0 if hi == lo else (i - lo) / (hi - lo)
+
+
+def _settled(corners: FloatArray, margin: float, axis: int | None = None) -> NDArray[np.bool_]:
+    """Whether ln(N/N_up) at the corners of a coarse cell is of one sign and at least ``margin`` from 0."""
+    return np.asarray(np.all(corners > margin, axis=axis) | np.all(corners < -margin, axis=axis))
+
+
+def refined_nodes(
+    value: Callable[[int, int], float], n_x: int, n_y: int, *, margin: float = REFINE_MARGIN
+) -> FloatArray:
+    """ln(N/N_up) on ``n_x`` x ``n_y`` nodes (``value(i, j)``), computed only where the bound can be near.
+
+    Adaptive refinement: every other node in each direction (and the last) is computed first. A node in between
+    is computed only when its coarse cell could hold the edge of the region: its corners are not all of one sign,
+    or one is within ``margin`` of 0 (N within a factor e^margin of N_up). Elsewhere it is interpolated linearly
+    (in node index: the nodes are uniform in ln m and in the splitting) from the corners, with the same sign, so
+    that the region and its edge are those of the full grid. "Nothing seen" (-inf) counts as ``_FLOOR``.
+
+    >>> calls = []
+    >>> def v(i: int, j: int) -> float:
+    ...     calls.append((i, j))
+    ...     return float(i - 5)  # the edge lies at i = 5
+    >>> grid = refined_nodes(v, 21, 3)
+    >>> bool(np.all(grid[:, 1] == np.arange(21) - 5.0)), len(calls), 21 * 3
+    (True, 33, 63)
+    """
+    grid = np.full((n_x, n_y), np.nan)
+    exact = np.zeros((n_x, n_y), dtype=bool)
+
+    def compute(i: int, j: int) -> None:
+        grid[i, j] = max(float(value(i, j)), _FLOOR)
+        exact[i, j] = True
+
+    xs, ys = _coarse_indices(n_x), _coarse_indices(n_y)
+    for i in xs:
+        for j in ys:
+            compute(i, j)
+    for i in range(n_x):
+        i0, i1, ti = _bracket(i, xs)
+        for j in range(n_y):
+            if not exact[i, j]:
+                j0, j1, tj = _bracket(j, ys)
+                corners = grid[np.ix_([i0, i1], [j0, j1])]
+                if _settled(corners, margin):
+                    w = np.array([[(1 - ti) * (1 - tj), (1 - ti) * tj], [ti * (1 - tj), ti * tj]])
+                    grid[i, j] = float((w * corners).sum())
+                else:
+                    compute(i, j)
+    # The plane is interpolated bilinearly between nodes: every cell the edge crosses (corners of both signs) must
+    # have all four corners computed, so that the edge lies where the full grid puts it.
+    while True:
+        pos = grid >= 0.0
+        quad = (pos[:-1, :-1], pos[1:, :-1], pos[:-1, 1:], pos[1:, 1:])
+        mixed = np.logical_or.reduce(quad) & ~np.logical_and.reduce(quad)
+        touch = np.zeros_like(exact)
+        for di in (0, 1):
+            for dj in (0, 1):
+                touch[di : n_x - 1 + di, dj : n_y - 1 + dj] |= mixed
+        todo = np.argwhere(touch & ~exact)
+        if not todo.size:
+            return grid
+        for i, j in todo:
+            compute(int(i), int(j))
+
+
+def refined_columns(column: Callable[[int], FloatArray], n_x: int, *, margin: float = REFINE_MARGIN) -> FloatArray:
+    """ln(N/N_up) on ``n_x`` node columns (``column(i)``: one table answers every y), with the refinement of
+    :func:`refined_nodes` along x: a column between two computed ones is interpolated only if, at every y, both
+    are of one sign and at least ``margin`` from 0 (as where the experiment sees nothing at all)."""
+    cols: dict[int, FloatArray] = {}
+    xs = _coarse_indices(n_x)
+    for i in xs:
+        cols[i] = np.maximum(np.asarray(column(i), dtype=np.float64), _FLOOR)
+    for i in range(n_x):
+        if i not in cols:
+            i0, i1, ti = _bracket(i, xs)
+            pair = np.stack([cols[i0], cols[i1]])
+            if bool(np.all(_settled(pair, margin, axis=0))):
+                cols[i] = (1 - ti) * pair[0] + ti * pair[1]
+            else:
+                cols[i] = np.maximum(np.asarray(column(i), dtype=np.float64), _FLOOR)
+    return np.stack([cols[i] for i in range(n_x)])
+
+
 def eps_on_g2_line(ma: float, reference: str) -> float:
     """The central g-2 eps of ``reference`` at m_A' (GeV), or nan where it is not a value in (0, 1]."""
     from semivisible.cosmo.g2 import g2_band
@@ -107,6 +208,7 @@ def beam_dump_overlay(
     cl: float = 0.9,
     coarse: tuple[int, int] = (40, 8),
     max_rows: int | None = 30_000,
+    refine: float | None = REFINE_MARGIN,
     use_cache: bool = True,
 ) -> Overlay:
     """The semi-visible bound of a beam dump or a collider recast on the plane (x_name, y_name) (arguments as
@@ -116,7 +218,9 @@ def beam_dump_overlay(
 
     Decay tables are built on ``coarse`` = (x nodes, splitting nodes; half the x nodes plus 4 on the splitting
     plane, whose tables have their production rows thinned to ``max_rows``, None: all), and ln(N/N_up) is
-    interpolated onto the plane. For a collider, ln of eps^2 BR P_undetected/eps_inv^2 (:mod:`semivisible.signal.
+    interpolated onto the plane. Node tables far from the edge of the region are skipped and their values
+    interpolated (:func:`refined_nodes`, with ``refine`` as the margin in ln(N/N_up); None builds every node).
+    For a collider, ln of eps^2 BR P_undetected/eps_inv^2 (:mod:`semivisible.signal.
     collider`) takes the place of ln(N/N_up). The finished grid is cached on disk by all of these inputs and the
     experiment's identity (``use_cache``)."""
     if not isinstance(search, Search) or not isinstance(search.signal, BeamDumpSignal | ColliderSignal):
@@ -126,6 +230,9 @@ def beam_dump_overlay(
     bad_eps = eps != "g2" if isinstance(eps, str) else not 0 < float(eps) <= 1
     if bad_eps:
         raise ParameterError("eps", eps, "'g2' (the central g-2 value at each m_A') or a number in (0, 1]")
+    if refine is not None and not (isinstance(refine, int | float) and refine > 0):
+        raise ParameterError("refine", refine, "None (every node) or a margin > 0 in ln(N/N_up)")
+    margin = math.inf if refine is None else float(refine)
     signal = search.signal
     xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     n_up = signal.n_up(cl) if isinstance(signal, BeamDumpSignal) else 1.0
@@ -168,19 +275,27 @@ def beam_dump_overlay(
         # Tables on coarse nodes in x (and in the splitting), ln(N/N_up) interpolated onto the plane in (ln x, ln y), or
         # (ln x, y) for the linear splitting axis.
         cx = np.geomspace(xa.min(), xa.max(), min(coarse[0] if y_name != "splitting" else coarse[0] // 2 + 4, xa.size))
+        # Tables are built only where the edge of the region can be (refined_nodes, refined_columns).
         if y_name == "eps":
-            coarse_grid = np.stack([log_ratio(xv, splitting, ya, np.full_like(ya, alpha_d)) for xv in cx])
+            coarse_grid = refined_columns(
+                lambda i: log_ratio(cx[i], splitting, ya, np.full_like(ya, alpha_d)), cx.size, margin=margin
+            )
             cy, y_coord = ya, np.log(ya)
         elif y_name == "alpha_d":
-            coarse_grid = np.stack(
-                [log_ratio(xv, splitting, np.full_like(ya, eps_for(ma_of(xv, splitting))), ya) for xv in cx]
+            coarse_grid = refined_columns(
+                lambda i: log_ratio(cx[i], splitting, np.full_like(ya, eps_for(ma_of(cx[i], splitting))), ya),
+                cx.size,
+                margin=margin,
             )
             cy, y_coord = ya, np.log(ya)
         else:
             cy = np.linspace(ya.min(), ya.max(), min(coarse[1], ya.size))
-            coarse_grid = np.array(
-                [[log_ratio(xv, f, np.array([eps_for(ma_of(xv, f))]), np.array([alpha_d]))[0] for f in cy] for xv in cx]
-            )
+
+            def node(i: int, j: int) -> float:
+                f = float(cy[j])
+                return float(log_ratio(cx[i], f, np.array([eps_for(ma_of(cx[i], f))]), np.array([alpha_d]))[0])
+
+            coarse_grid = refined_nodes(node, cx.size, cy.size, margin=margin)
             y_coord = ya
         from scipy.interpolate import RegularGridInterpolator
 
@@ -194,6 +309,7 @@ def beam_dump_overlay(
     inputs = {"experiment": search.identity, "x_name": x_name, "x": xa.tolist(), "y_name": y_name, "y": ya.tolist(),
               "eps": eps if isinstance(eps, str) else float(eps), "alpha_d": alpha_d, "ratio": ratio,
               "splitting": splitting, "reference": reference, "cl": cl, "coarse": list(coarse), "max_rows": max_rows,
+              "refine": refine,
               "tables": _TABLE_ALGORITHMS}  # fmt: skip
     arrays, _ = cached_arrays("overlay", inputs, build, use_cache=use_cache)
     excluded = np.asarray(arrays["excluded"] > 0.5)

@@ -158,7 +158,7 @@ def invariant_mass_sq(p4: ArrayLike) -> FloatArray:
     array([16.,  0.])
     """
     p = _four_vectors(p4, "p4")
-    return np.asarray(p[..., 0] ** 2 - np.sum(p[..., 1:] ** 2, axis=-1), dtype=np.float64)
+    return np.asarray(p[..., 0] ** 2 - (p[..., 1] ** 2 + p[..., 2] ** 2 + p[..., 3] ** 2), dtype=np.float64)
 
 
 def rest_frame_energy(p4: ArrayLike, parent: ArrayLike) -> FloatArray:
@@ -228,14 +228,19 @@ def boost(p4: ArrayLike, parent: ArrayLike, parent_mass: ArrayLike | None = None
         big = np.asarray(parent_mass, dtype=np.float64)
         if np.any(~np.isfinite(big) | (big <= 0.0)):
             raise ParameterError("parent_mass", parent_mass, "finite parent_mass > 0 GeV")
-    vec_par = par[..., 1:]
-    e_rest = p[..., 0]
-    vec_rest = p[..., 1:]
-    pdot = np.sum(vec_par * vec_rest, axis=-1)
-    e_lab = (e_par * e_rest + pdot) / big
+    # Written out per component into one output array: the sums over the last axis of length 3 and the
+    # concatenation cost more than the arithmetic (a third of a signal table's time before).
+    shape = np.broadcast_shapes(p.shape, par.shape)
+    e_rest, rx, ry, rz = (p[..., k] for k in range(4))
+    px, py, pz = (par[..., k] for k in range(1, 4))
+    pdot = px * rx + py * ry + pz * rz
     coeff = (pdot / (e_par + big) + e_rest) / big
-    vec_lab = vec_rest + coeff[..., None] * vec_par
-    return np.asarray(np.concatenate([e_lab[..., None], vec_lab], axis=-1), dtype=np.float64)
+    out = np.empty(shape, dtype=np.float64)
+    out[..., 0] = (e_par * e_rest + pdot) / big
+    out[..., 1] = rx + coeff * px
+    out[..., 2] = ry + coeff * py
+    out[..., 3] = rz + coeff * pz
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
