@@ -432,3 +432,24 @@ def test_upper_limit_json() -> None:
     assert len(info["s_up_exp_1sigma"]) == 2
     code, out, _ = run("upper-limit", "--s1-fraction", "0.2", "--json")
     assert json.loads(out)["s_up_obs"] > math.log(10)  # the 20% signal systematic raises it
+
+
+def test_scan_4d_volume(tmp_path: Any) -> None:
+    """``scan --plane ma-eps-alpha_d-splitting``: the 4-D scan with the same flags, its files and JSON; bad
+    ranges exit with code 2 before any work."""
+    out = tmp_path / "vol"
+    args = ["--x-range", "0.1", "0.3", "--n-x", "2", "--y-range", "1e-4", "1e-2", "--n-y", "3"]
+    args += ["--alpha-d-range", "0.1", "0.5", "--n-alpha-d", "2", "--splitting-range", "0.2", "0.6"]
+    args += ["--n-splitting", "2", "--max-events", "2000", "--mass-nodes", "2", "--splitting-nodes", "2"]
+    code, text, _ = run("scan", "--plane", "ma-eps-alpha_d-splitting", "--out", str(out), *args, "--json")
+    assert code == 0
+    summary = json.loads(text)
+    assert summary["points"] == 24
+    assert sorted(p.rsplit("/", 1)[-1] for p in summary["files"]) == ["volume.csv", "volume.json", "volume.npz"]
+    meta = json.loads((out / "volume.json").read_text())
+    assert meta["shape"] == [2, 3, 2, 2]
+    bad = ["--splitting-range", "0.2", "1.5"]
+    code, _, err = run("scan", "--plane", "ma-eps-alpha_d-splitting", "--out", str(tmp_path / "b"), *bad)
+    assert code == 2
+    assert "splitting" in err
+    assert "Traceback" not in err

@@ -19,4 +19,7 @@ _COMMAND_GROUPS = (model_commands, experiment_commands, scan_commands, cache_com
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``semivisible`` console script."""
+    from semivisible.scan.executors import tune_allocator
+
+    tune_allocator()  # this process is ours: large arrays are reused rather than mapped anew (2x on Dask workers)
     app(args=argv, prog_name="semivisible")

@@ -26,7 +26,7 @@ from semivisible.cli._common import (
 from semivisible.cosmo.g2 import DEFAULT_REFERENCE
 from semivisible.experiments import DEFAULT_EXPERIMENT
 from semivisible.model.dark_sector import BENCHMARK_ALPHA_D, BENCHMARK_RATIO, BENCHMARK_SPLITTING
-from semivisible.scan import DEFAULT_SPLITTING_NODES
+from semivisible.scan import DEFAULT_SPLITTING_NODES, VOLUME
 
 __all__ = ["reproduce_cmd", "scan_cmd"]
 
@@ -48,7 +48,12 @@ ExecutorOpt = Annotated[
 def scan_cmd(
     out: OutDir,
     plane: Annotated[
-        str, typer.Option("--plane", help="X-Y with X in ma, mchi1 and Y in eps, alpha_d, splitting.")
+        str,
+        typer.Option(
+            "--plane",
+            help="X-Y with X in ma, mchi1 and Y in eps, alpha_d, splitting; or ma-eps-alpha_d-splitting for a 4-D "
+            "scan (x = ma, y = eps, with --alpha-d-range/--n-alpha-d and --splitting-range/--n-splitting).",
+        ),
     ] = "ma-eps",
     experiment: ExperimentOpt = DEFAULT_EXPERIMENT,
     eps: Annotated[
@@ -62,6 +67,14 @@ def scan_cmd(
     n_y: Annotated[int, typer.Option("--n-y", "--n-eps", help="Points on the y axis.")] = 200,
     x_range: Annotated[tuple[float, float] | None, typer.Option("--x-range", help="x axis LOW HIGH.")] = None,
     y_range: Annotated[tuple[float, float] | None, typer.Option("--y-range", help="y axis LOW HIGH.")] = None,
+    alpha_d_range: Annotated[
+        tuple[float, float] | None, typer.Option("--alpha-d-range", help="4-D scan: alpha_D LOW HIGH.")
+    ] = None,
+    n_alpha_d: Annotated[int, typer.Option("--n-alpha-d", help="4-D scan: alpha_D values.")] = 10,
+    splitting_range: Annotated[
+        tuple[float, float] | None, typer.Option("--splitting-range", help="4-D scan: Delta/m_chi1 LOW HIGH.")
+    ] = None,
+    n_splitting: Annotated[int, typer.Option("--n-splitting", help="4-D scan: Delta/m_chi1 values.")] = 10,
     executor: ExecutorOpt = None,
     workers: Workers = None,
     scheduler: Annotated[
@@ -109,6 +122,13 @@ def scan_cmd(
         if checkpoint is not None:
             check_writable_dir("checkpoint", checkpoint)
         bands = _g2_bands(g2_band)
+        if plane == VOLUME:
+            volume = {"ma": (n_x, x_range), "eps": (n_y, y_range), "alpha_d": (n_alpha_d, alpha_d_range),
+                      "splitting": (n_splitting, splitting_range)}  # fmt: skip
+            options = {"executor": executor, "workers": workers, "scheduler": scheduler, "max_events": max_events,
+                       "mass_nodes": mass_nodes, "splitting_nodes": splitting_nodes}  # fmt: skip
+            _scan_volume(out, experiment, channels, volume, ratio, no_systematics, options, json_out)
+            return
         x_name, y_name = parse_plane(plane)
         x = default_axis(x_name, n_x, ratio=ratio, bounds=x_range)
         y = default_axis(y_name, n_y, ratio=ratio, bounds=y_range)
@@ -167,6 +187,46 @@ def scan_cmd(
         _emit_json({"plane": plane, "excluded_points": int(result.excluded.sum()), "files": names})
     else:
         _out().print(f"wrote {', '.join(names)}", highlight=False)
+
+
+def _scan_volume(
+    out: Path,
+    experiment: str,
+    channels: str | None,
+    axes: dict[str, tuple[int, tuple[float, float] | None]],
+    ratio: float,
+    no_systematics: bool,
+    options: dict[str, Any],
+    json_out: bool,
+) -> None:
+    """The 4-D branch of ``scan``: volume.csv, volume.json and volume.npz in ``out`` (inside _user_errors)."""
+    from semivisible.scan.plane import default_axis
+    from semivisible.scan.volume import scan_volume
+    from semivisible.search import Search
+
+    values = {name: default_axis(name, n, ratio=ratio, bounds=bounds) for name, (n, bounds) in axes.items()}
+    search = Search.load(experiment, channels=_channels(channels))
+    if options["max_events"] is None:
+        options.pop("max_events")
+    with _progress_bar(1, "4-D scan") as bar:
+        task = bar.add_task("node tables", total=1)
+        result = scan_volume(
+            search, ma=values["ma"], eps=values["eps"], alpha_d=values["alpha_d"], splitting=values["splitting"],
+            ratio=ratio, no_systematics=no_systematics, progress=lambda i, n: bar.update(task, completed=i, total=n),
+            **options,
+        )  # fmt: skip
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [folder / "volume.csv", folder / "volume.json", folder / "volume.npz"]
+    result.to_csv(files[0])
+    result.to_json(files[1])
+    result.to_npz(files[2])
+    names = [str(p) for p in files]
+    if json_out:
+        _emit_json({"plane": VOLUME, "points": int(result.cls.size), "excluded_points": int(result.excluded.sum()),
+                    "files": names})  # fmt: skip
+    else:
+        _out().print(f"{result.cls.size} points, {int(result.excluded.sum())} excluded; wrote {', '.join(names)}")
 
 
 @app.command("reproduce")

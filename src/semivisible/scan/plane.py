@@ -755,7 +755,7 @@ def parse_plane(plane: str) -> tuple[str, str]:
     x_name, _, y_name = str(plane).partition("-")
     if x_name not in X_AXES or y_name not in Y_AXES:
         allowed = ", ".join(f"{x}-{y}" for x in X_AXES for y in Y_AXES)
-        raise ParameterError("plane", plane, f"one of {allowed}")
+        raise ParameterError("plane", plane, f"one of {allowed} (or the 4-D ma-eps-alpha_d-splitting of scan)")
     return x_name, y_name
 
 
