@@ -1,5 +1,6 @@
-"""Speed of ``semivisible reproduce`` (issue 5: 3 planes of >= 150 x 150 plus the projections, < 60 s cold and
-< 5 s warm on a 2-core machine) and of the node-grid interpolation that makes it possible.
+"""Speed of ``semivisible reproduce`` (issue 18: 3 planes of 150 x 150 plus the projections, every curve of the
+figures and the four other experiments, < 60 s cold and < 2 s warm on a 2-core machine; docs/performance.md) and
+of the node-grid interpolation that makes it possible.
 
 The cold run is measured with a fresh cache directory (production, signal, event-limit and relic tables all
 rebuilt); the warm run reuses it. Run with ``python -m pytest benchmarks/test_bench_reproduce.py
