@@ -453,3 +453,6 @@ def test_scan_4d_volume(tmp_path: Any) -> None:
     assert code == 2
     assert "splitting" in err
     assert "Traceback" not in err
+    code, _, err = run("scan", "--plane", "ma-eps-alpha_d-splitting", "--out", str(tmp_path / "c"), "--relic")
+    assert code == 2
+    assert "--relic" in err

@@ -123,6 +123,10 @@ def scan_cmd(
             check_writable_dir("checkpoint", checkpoint)
         bands = _g2_bands(g2_band)
         if plane == VOLUME:
+            unused = [flag for flag, given in (("--overlay", overlay), ("--relic", relic), ("--hepdata", hepdata),
+                                               ("--checkpoint", checkpoint is not None)) if given]  # fmt: skip
+            if unused:
+                raise ParameterError("plane", plane, f"a plane X-Y for {', '.join(unused)} (the 4-D scan has none)")
             volume = {"ma": (n_x, x_range), "eps": (n_y, y_range), "alpha_d": (n_alpha_d, alpha_d_range),
                       "splitting": (n_splitting, splitting_range)}  # fmt: skip
             options = {"executor": executor, "workers": workers, "scheduler": scheduler, "max_events": max_events,

@@ -30,8 +30,9 @@ scales to about twice as many workers as it has mass nodes.
 Examples
 --------
 >>> import numpy as np
+>>> from semivisible.experiments import DEFAULT_EXPERIMENT
 >>> from semivisible.search import Search
->>> vol = scan_volume(Search.load("na64-2016-2018"), ma=[0.1, 0.2], eps=[1e-3, 1e-2], alpha_d=[0.1, 0.5],
+>>> vol = scan_volume(Search.load(DEFAULT_EXPERIMENT), ma=[0.1, 0.2], eps=[1e-3, 1e-2], alpha_d=[0.1, 0.5],
 ...                   splitting=[0.2, 0.4], max_events=2000, mass_nodes=2, splitting_nodes=2, workers=1)
 >>> vol.cls.shape
 (2, 2, 2, 2)
