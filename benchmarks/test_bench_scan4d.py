@@ -45,11 +45,12 @@ def _dask(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([str(exe), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _scan_on_cluster(n_workers: int, cache: Path) -> tuple[float, VolumeResult]:
+def _scan_on_cluster(n_workers: int, cache: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[float, VolumeResult]:
     pytest.importorskip("distributed")
     from distributed import Client
 
-    env = {**os.environ, "SEMIVISIBLE_CACHE_DIR": str(cache)}
+    monkeypatch.setenv("SEMIVISIBLE_CACHE_DIR", str(cache))  # the client's cache, and the workers' below
+    env = dict(os.environ)
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     procs = [_dask("scheduler", "--port", str(port), "--no-dashboard", env=env)]
@@ -58,17 +59,9 @@ def _scan_on_cluster(n_workers: int, cache: Path) -> tuple[float, VolumeResult]:
         procs += [_dask(*worker, "--preload", "semivisible.scan.volume", env=env) for _ in range(n_workers)]
         with Client(address, timeout=60) as client:
             client.wait_for_workers(n_workers, timeout=120)
-        old = os.environ.get("SEMIVISIBLE_CACHE_DIR")
-        os.environ["SEMIVISIBLE_CACHE_DIR"] = str(cache)
-        try:
-            start = time.perf_counter()
-            result = scan_volume(Search.load("na64-2016-2018"), **AXES, scheduler=address)
-            return time.perf_counter() - start, result
-        finally:
-            if old is None:
-                os.environ.pop("SEMIVISIBLE_CACHE_DIR")
-            else:
-                os.environ["SEMIVISIBLE_CACHE_DIR"] = old
+        start = time.perf_counter()
+        result = scan_volume(Search.load("na64-2016-2018"), **AXES, scheduler=address)
+        return time.perf_counter() - start, result
     finally:
         for p in reversed(procs):  # workers first: without a scheduler they keep trying to reconnect
             p.terminate()
@@ -80,16 +73,13 @@ def _scan_on_cluster(n_workers: int, cache: Path) -> tuple[float, VolumeResult]:
                 p.wait()
 
 
-def test_4d_scan_1e5_points_dask_1_vs_2_workers(tmp_path: Path) -> None:
-    t1, r1 = _scan_on_cluster(1, tmp_path / "cache1")
-    t2, r2 = _scan_on_cluster(2, tmp_path / "cache2")
-    os.environ["SEMIVISIBLE_CACHE_DIR"] = str(tmp_path / "cache-serial")
-    try:
-        start = time.perf_counter()
-        serial = scan_volume(Search.load("na64-2016-2018"), **AXES, executor="serial", workers=1)
-        ts = time.perf_counter() - start
-    finally:
-        os.environ.pop("SEMIVISIBLE_CACHE_DIR")
+def test_4d_scan_1e5_points_dask_1_vs_2_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    t1, r1 = _scan_on_cluster(1, tmp_path / "cache1", monkeypatch)
+    t2, r2 = _scan_on_cluster(2, tmp_path / "cache2", monkeypatch)
+    monkeypatch.setenv("SEMIVISIBLE_CACHE_DIR", str(tmp_path / "cache-serial"))
+    start = time.perf_counter()
+    serial = scan_volume(Search.load("na64-2016-2018"), **AXES, executor="serial", workers=1)
+    ts = time.perf_counter() - start
     print(f"\n4-D scan of {r1.cls.size} points {r1.shape}: serial {ts:.1f} s, Dask 1 worker {t1:.1f} s, "
           f"2 workers {t2:.1f} s: x{t1 / t2:.2f}")  # fmt: skip
     for other in (r1, r2):

@@ -35,6 +35,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import ctypes.util
+import functools
 import json
 import os
 import signal
@@ -48,7 +49,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from semivisible.errors import ParameterError
+from semivisible.errors import ParameterError, check_int
 from semivisible.io.cache import atomic_write_text, load_arrays, save_arrays
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "Checkpoint",
     "ColumnResult",
     "Executor",
+    "check_execution",
     "default_workers",
     "map_jobs",
     "run_columns",
@@ -73,9 +75,9 @@ Job = TypeVar("Job")
 
 #: glibc mallopt(3) parameters and the values tune_allocator sets: M_TRIM_THRESHOLD 256 MiB, M_MMAP_THRESHOLD 128 MiB.
 _MALLOPT = ((-1, 256 << 20), (-3, 128 << 20))
-_TUNED: list[bool] = []
 
 
+@functools.cache
 def tune_allocator() -> bool:
     """Let glibc keep freed memory for reuse instead of returning every large block to the system at once.
 
@@ -87,17 +89,13 @@ def tune_allocator() -> bool:
     its local worker processes, and the tasks it sends to Dask workers. Returns whether it took effect (False off
     glibc). Idempotent.
     """
-    if _TUNED:
-        return _TUNED[0]
-    ok = False
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            ok = all(libc.mallopt(param, value) == 1 for param, value in _MALLOPT)
-        except (OSError, AttributeError):
-            ok = False
-    _TUNED.append(ok)
-    return ok
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return all(libc.mallopt(param, value) == 1 for param, value in _MALLOPT)
+    except (OSError, AttributeError):
+        return False
 
 
 def _in_worker(func: Callable[[Job], Any], job: Job) -> Any:
@@ -250,7 +248,6 @@ def _exit_with_parent(parent: int | None, death_signal: bool) -> None:
     started the worker ends, so only a pool started from the main thread uses it. Otherwise, or where the
     signal is not available, a daemon thread polls the parent pid every second.
     """
-    tune_allocator()
     ppid = os.getppid()
     if parent is not None and ppid != parent:  # the parent died before this worker got here
         os._exit(1)
@@ -260,6 +257,12 @@ def _exit_with_parent(parent: int | None, death_signal: bool) -> None:
             os._exit(1)
         return
     threading.Thread(target=_watch_parent, args=(ppid,), name="semivisible-parent-watch", daemon=True).start()
+
+
+def _init_worker(parent: int | None, death_signal: bool) -> None:
+    """Initializer of the pool's workers: :func:`tune_allocator`, then :func:`_exit_with_parent`."""
+    tune_allocator()
+    _exit_with_parent(parent, death_signal)
 
 
 def _process_pool(workers: int) -> Any:
@@ -277,7 +280,7 @@ def _process_pool(workers: int) -> Any:
         parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
         main = threading.current_thread() is threading.main_thread()
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_exit_with_parent, initargs=(parent, main)
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(parent, main)
         )
         _POOLS[workers] = pool
         if len(_POOLS) == 1:
@@ -289,6 +292,18 @@ def _shutdown_pools() -> None:
     for pool in _POOLS.values():
         pool.shutdown(cancel_futures=True)
     _POOLS.clear()
+
+
+def check_execution(executor: Any, workers: Any, scheduler: Any, *, numpy_ints: bool = True) -> None:
+    """The arguments of a scan that say where it runs, checked before any work: ``executor`` None or one of
+    :data:`EXECUTORS`, ``workers`` None or an integer in [1, 1024] (numpy integers too with ``numpy_ints``),
+    ``scheduler`` None or a Dask address such as ``tcp://host:8786``; else a ParameterError naming it."""
+    if executor is not None and executor not in EXECUTORS:
+        raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
+    if workers is not None:
+        check_int("workers", workers, 1, 1024, numpy_ints=numpy_ints)
+    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
+        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://host:8786")
 
 
 def _check(executor: str, workers: int) -> None:

@@ -51,7 +51,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 #: What the tables behind an overlay were made with (a change of algorithm must not serve an older grid).
-_TABLE_ALGORITHMS = {"overlay": 3, "chi2_per_aprime": 4, "chi2_cone": True, "collider_segments": 1}
+_TABLE_ALGORITHMS = {"overlay": 4, "chi2_per_aprime": 4, "chi2_cone": True, "collider_segments": 1}
 
 #: ln(N/N_up) of the nodes that are never computed but interpolated (:func:`refined_nodes`) must be at least this
 #: far from 0 at every corner of their coarse cell, all of one sign: the bound is then not within a factor e^2.
@@ -103,6 +103,12 @@ def _bracket(i: int, computed: list[int]) -> tuple[int, int, float]:
     return lo, hi, 0.0 if hi == lo else (i - lo) / (hi - lo)
 
 
+def _finite(values: ArrayLike) -> FloatArray:
+    """ln(N/N_up) with "nothing seen" (-inf, or any non-finite value) taken as ``_FLOOR``."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.asarray(np.where(np.isfinite(v), v, _FLOOR))
+
+
 def _settled(corners: FloatArray, margin: float, axis: int | None = None) -> NDArray[np.bool_]:
     """Whether ln(N/N_up) at the corners of a coarse cell is of one sign and at least ``margin`` from 0."""
     return np.asarray(np.all(corners > margin, axis=axis) | np.all(corners < -margin, axis=axis))
@@ -131,7 +137,7 @@ def refined_nodes(
     exact = np.zeros((n_x, n_y), dtype=bool)
 
     def compute(i: int, j: int) -> None:
-        grid[i, j] = max(float(value(i, j)), _FLOOR)
+        grid[i, j] = float(_finite(value(i, j)))
         exact[i, j] = True
 
     xs, ys = _coarse_indices(n_x), _coarse_indices(n_y)
@@ -173,7 +179,7 @@ def refined_columns(column: Callable[[int], FloatArray], n_x: int, *, margin: fl
     cols: dict[int, FloatArray] = {}
     xs = _coarse_indices(n_x)
     for i in xs:
-        cols[i] = np.maximum(np.asarray(column(i), dtype=np.float64), _FLOOR)
+        cols[i] = _finite(column(i))
     for i in range(n_x):
         if i not in cols:
             i0, i1, ti = _bracket(i, xs)
@@ -181,7 +187,7 @@ def refined_columns(column: Callable[[int], FloatArray], n_x: int, *, margin: fl
             if bool(np.all(_settled(pair, margin, axis=0))):
                 cols[i] = (1 - ti) * pair[0] + ti * pair[1]
             else:
-                cols[i] = np.maximum(np.asarray(column(i), dtype=np.float64), _FLOOR)
+                cols[i] = _finite(column(i))
     return np.stack([cols[i] for i in range(n_x)])
 
 
@@ -299,9 +305,8 @@ def beam_dump_overlay(
             y_coord = ya
         from scipy.interpolate import RegularGridInterpolator
 
-        finite = np.where(np.isfinite(coarse_grid), coarse_grid, -50.0)
         node_y = np.log(cy) if y_name != "splitting" else cy
-        interp = RegularGridInterpolator((np.log(cx), node_y), finite, bounds_error=False, fill_value=None)
+        interp = RegularGridInterpolator((np.log(cx), node_y), coarse_grid, bounds_error=False, fill_value=None)
         xx, yy = np.meshgrid(np.log(xa), y_coord, indexing="ij")
         grid = interp(np.stack([xx.ravel(), yy.ravel()], axis=1)).reshape(xx.shape)
         return {"excluded": np.asarray(grid >= 0.0, dtype=np.float64)}, {}

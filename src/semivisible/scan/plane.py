@@ -415,7 +415,7 @@ def _check_scan_inputs(
     from semivisible.cosmo.g2 import get_reference
     from semivisible.errors import check_real
     from semivisible.model.dark_sector import ALPHA_D_RANGE, EPS_RANGE
-    from semivisible.scan.executors import EXECUTORS
+    from semivisible.scan.executors import check_execution
 
     if not isinstance(search, Search):
         raise ParameterError("search", search, "a Search (semivisible.search.Search.load(name_or_path))")
@@ -441,11 +441,7 @@ def _check_scan_inputs(
     _int_or_none("max_events", max_events, 100, 100_000_000)
     _int_or_none("mass_nodes", mass_nodes, 2, 1000)
     _int_or_none("splitting_nodes", splitting_nodes, 2, 1000)
-    if executor is not None and executor not in EXECUTORS:
-        raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
-    _int_or_none("workers", workers, 1, 1024)
-    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
-        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://host:8786")
+    check_execution(executor, workers, scheduler)
 
 
 def _check_axes(search: Search, x_name: str, xa: FloatArray, y_name: str, ya: FloatArray, ratio: float) -> None:

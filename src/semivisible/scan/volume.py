@@ -55,7 +55,7 @@ from semivisible.errors import ParameterError, check_int, check_real
 from semivisible.io.cache import atomic_write_bytes, atomic_write_text
 from semivisible.model.dark_sector import ALPHA_D_RANGE, BENCHMARK_RATIO, EPS_RANGE
 from semivisible.scan import VOLUME
-from semivisible.scan.executors import EXECUTORS, default_workers, map_jobs
+from semivisible.scan.executors import check_execution, default_workers, map_jobs
 from semivisible.search import Search
 from semivisible.signal.grid import NodeJob, SignalGrid, build_node_table
 from semivisible.signal.semivisible import SignalTable
@@ -160,29 +160,29 @@ def build_node_group(jobs: list[NodeJob]) -> list[SignalTable | float]:
     return [_compact(build_node_table(job)) for job in jobs]
 
 
-def _runner(run: dict[str, Any]) -> Callable[[list[NodeJob]], list[SignalTable | float]]:
-    """Build node tables on the executor, one task per mass; the tables come back to the client."""
+def _runner(
+    run: dict[str, Any], progress: Callable[[int, int], None] | None
+) -> Callable[[list[NodeJob]], list[SignalTable | float]]:
+    """Build node tables with :func:`map_jobs` (``run``: its executor options), half the splitting nodes of one
+    mass a task; the tables come back to the client."""
 
     def runner(jobs: list[NodeJob]) -> list[SignalTable | float]:
-        # A task is half the splitting nodes of one mass: the first halves of every mass go first, so that the
-        # second half of a mass finds its production table in a shared cache; and twice as many tasks as masses
-        # leave less idle time at the end.
+        # The first halves of every mass go first, so that the second half of a mass finds its production table in
+        # a shared cache; and twice as many tasks as masses leave less idle time at the end.
         by_mass: dict[float, list[int]] = {}
         for k, job in enumerate(jobs):
             by_mass.setdefault(job[0], []).append(k)
         halves = [(idx[: (len(idx) + 1) // 2], idx[(len(idx) + 1) // 2 :]) for idx in by_mass.values()]
         order = [h[0] for h in halves] + [h[1] for h in halves if h[1]]
-        out: list[SignalTable | float | None] = [None] * len(jobs)
+        out: dict[int, SignalTable | float] = {}
 
         def on_result(index: int, tables: list[SignalTable | float]) -> None:
-            for k, table in zip(order[index], tables, strict=True):
-                out[k] = table
-            if run.get("progress") is not None:
-                run["progress"](sum(t is not None for t in out), len(jobs))
+            out.update(zip(order[index], tables, strict=True))
+            if progress is not None:
+                progress(len(out), len(jobs))
 
-        options = {k: v for k, v in run.items() if k != "progress"}
-        map_jobs(build_node_group, [[jobs[k] for k in idx] for idx in order], on_result, **options)
-        return [t for t in out if t is not None]
+        map_jobs(build_node_group, [[jobs[k] for k in idx] for idx in order], on_result, **run)
+        return [out[k] for k in range(len(jobs))]
 
     return runner
 
@@ -238,12 +238,7 @@ def scan_volume(
         raise ParameterError("grid", [m.size, e.size, a.size, f.size], f"at most {MAX_POINTS:,} points in all")
     if max_events is not None:
         check_int("max_events", max_events, 100, 100_000_000, numpy_ints=False)
-    if executor is not None and executor not in EXECUTORS:
-        raise ParameterError("executor", executor, "one of " + ", ".join(EXECUTORS))
-    if workers is not None:
-        check_int("workers", workers, 1, 1024, numpy_ints=False)
-    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
-        raise ParameterError("scheduler", scheduler, "a Dask scheduler address such as tcp://host:8786")
+    check_execution(executor, workers, scheduler, numpy_ints=False)
     if progress is not None and not callable(progress):
         raise ParameterError("progress", progress, "None or a function progress(done, total)")
     signal = search.active_signal
@@ -258,8 +253,9 @@ def scan_volume(
 
     ma_nodes = np.array([float(f"{v:.12g}") for v in np.geomspace(m[0], m[-1], mass_nodes)])
     f_nodes = np.linspace(f[0], f[-1], splitting_nodes) if f.size > 1 else f.copy()
-    run: dict[str, Any] = {"executor": kind, "workers": n_workers, "scheduler": scheduler, "progress": progress}
-    grid = SignalGrid.build(ma_nodes, f_nodes, search.experiment, ratio=r, max_events=max_events, runner=_runner(run))
+    run: dict[str, Any] = {"executor": kind, "workers": n_workers, "scheduler": scheduler}
+    runner = _runner(run, progress)
+    grid = SignalGrid.build(ma_nodes, f_nodes, search.experiment, ratio=r, max_events=max_events, runner=runner)
 
     # Every point from the node tables: one vectorised call per mass over the (eps, alpha_D, splitting) block.
     ee, aa, ff = np.meshgrid(e, a, f, indexing="ij")
